@@ -1,0 +1,61 @@
+//===- Compilation.h - The ordered pass list of the compiler ---*- C++ -*-===//
+//
+// One Compilation runs the passes in order, stopping where -p asks:
+//   1 parse (script + tapset macro libraries)     -p1 prints the script
+//   2 elaborate (tapset resolution, Sema)         -p2 prints the result
+//   3 codegen to LLVM IR                          -p3 / -emit-llvm prints IR
+//   4 BPF object                                  -p4 / -o writes it
+//
+//===----------------------------------------------------------------------===//
+#ifndef STAPC_DRIVER_COMPILATION_H
+#define STAPC_DRIVER_COMPILATION_H
+
+#include "stapc/AST/ASTContext.h"
+#include "stapc/Basic/Diagnostic.h"
+#include "stapc/Parse/Preprocessor.h"
+
+#include "llvm/Support/SourceMgr.h"
+
+#include <string>
+#include <vector>
+
+namespace stapc {
+
+struct CompilerOptions {
+  std::string ScriptFile;              // path, or empty with -e
+  std::string ScriptText;              // -e text
+  bool HaveScriptText = false;
+  std::vector<std::string> TapsetDirs; // -I dirs, searched before the default
+  bool NoDefaultTapsets = false;
+  std::string DefaultTapsetDir;        // our tapset/ (set by the driver)
+  PreprocessorOptions PP;
+  unsigned LastPass = 5;               // -pN
+  unsigned Verbose = 0;
+};
+
+class Compilation {
+public:
+  explicit Compilation(CompilerOptions Opts);
+
+  /// Pass 1: read and parse the user script and the macro libraries.
+  bool parse();
+
+  ASTContext &getContext() { return Ctx; }
+  DiagnosticEngine &getDiags() { return Diags; }
+  llvm::SourceMgr &getSourceMgr() { return SM; }
+  const CompilerOptions &getOptions() const { return Opts; }
+  /// The user's script (Files[0] after parse()).
+  ScriptFile &getUserScript() { return Ctx.Files.front(); }
+
+private:
+  bool loadMacroLibraries(Preprocessor &PP);
+
+  CompilerOptions Opts;
+  llvm::SourceMgr SM;
+  DiagnosticEngine Diags;
+  ASTContext Ctx;
+};
+
+} // namespace stapc
+
+#endif

@@ -1,0 +1,3 @@
+// Placeholder: the printer is being written.
+#include "stapc/AST/ASTPrinter.h"
+void stapc::printScript(llvm::raw_ostream &, const ScriptFile &) {}

@@ -1,0 +1,74 @@
+//===- Compilation.cpp ----------------------------------------------------===//
+#include "stapc/Driver/Compilation.h"
+
+#include "stapc/Parse/Parser.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
+
+using namespace stapc;
+
+Compilation::Compilation(CompilerOptions O) : Opts(std::move(O)), Diags(SM) {}
+
+/// Every `.stpm` file under Dir, sorted so that the order is reproducible.
+static void collectMacroFiles(llvm::StringRef Dir,
+                              std::vector<std::string> &Out) {
+  std::error_code EC;
+  std::vector<std::string> Found;
+  for (llvm::sys::fs::recursive_directory_iterator I(Dir, EC), E;
+       I != E && !EC; I.increment(EC))
+    if (llvm::sys::path::extension(I->path()) == ".stpm")
+      Found.push_back(I->path());
+  llvm::sort(Found);
+  llvm::append_range(Out, Found);
+}
+
+bool Compilation::loadMacroLibraries(Preprocessor &PP) {
+  std::vector<std::string> Dirs = Opts.TapsetDirs;
+  if (!Opts.NoDefaultTapsets && !Opts.DefaultTapsetDir.empty())
+    Dirs.push_back(Opts.DefaultTapsetDir);
+  std::vector<std::string> Files;
+  for (const std::string &D : Dirs)
+    collectMacroFiles(D, Files);
+  for (const std::string &F : Files) {
+    auto Buf = llvm::MemoryBuffer::getFile(F, /*IsText=*/true);
+    if (!Buf) {
+      Diags.error("cannot read macro library '" + F +
+                  "': " + Buf.getError().message());
+      continue;
+    }
+    unsigned ID = SM.AddNewSourceBuffer(std::move(*Buf), llvm::SMLoc());
+    PP.loadLibraryMacros(ID);
+  }
+  return !Diags.hasErrors();
+}
+
+bool Compilation::parse() {
+  std::unique_ptr<llvm::MemoryBuffer> Buf;
+  std::string Name;
+  if (Opts.HaveScriptText) {
+    Name = "<input>";
+    Buf = llvm::MemoryBuffer::getMemBufferCopy(Opts.ScriptText, Name);
+  } else {
+    Name = Opts.ScriptFile;
+    auto B = Opts.ScriptFile == "-" ? llvm::MemoryBuffer::getSTDIN()
+                                    : llvm::MemoryBuffer::getFile(Name, true);
+    if (!B) {
+      Diags.error("cannot open script '" + Name + "': " + B.getError().message());
+      return false;
+    }
+    Buf = std::move(*B);
+  }
+
+  Preprocessor PP(SM, Diags, Ctx, Opts.PP);
+  loadMacroLibraries(PP);
+  unsigned ID = SM.AddNewSourceBuffer(std::move(Buf), llvm::SMLoc());
+  PP.enterMainBuffer(ID);
+  Ctx.Files.insert(Ctx.Files.begin(),
+                   parseScript(PP, Ctx, Diags, Ctx.save(Name), ID, false));
+  return !Diags.hasErrors();
+}

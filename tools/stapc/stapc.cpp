@@ -1,0 +1,86 @@
+//===- stapc.cpp - The SystemTap-to-BPF compiler driver -------------------===//
+//
+// Thin main(): turn stap-compatible options into CompilerOptions and run the
+// Compilation's passes.
+//
+//===----------------------------------------------------------------------===//
+#include "stapc/AST/ASTPrinter.h"
+#include "stapc/Driver/Compilation.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace stapc;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory StapcCat("stapc options");
+
+static cl::list<std::string> Positionals(cl::Positional,
+                                         cl::desc("<script.stp> [args...]"),
+                                         cl::cat(StapcCat));
+static cl::opt<std::string> ScriptText("e", cl::desc("Run SCRIPT given on the command line"),
+                                       cl::value_desc("SCRIPT"), cl::cat(StapcCat));
+static cl::opt<unsigned> LastPass("p", cl::desc("Stop after pass N (1 parse, 2 elaborate, 3 IR, 4 object)"),
+                                  cl::value_desc("N"), cl::Prefix, cl::init(5), cl::cat(StapcCat));
+static cl::list<std::string> IncludeDirs("I", cl::desc("Add DIR to the tapset search path"),
+                                         cl::value_desc("DIR"), cl::Prefix, cl::cat(StapcCat));
+static cl::list<std::string> Defines("D", cl::desc("Set a runtime limit or macro NAME[=VALUE]"),
+                                     cl::value_desc("NAME=VALUE"), cl::Prefix, cl::cat(StapcCat));
+static cl::list<bool> Verbose("v", cl::desc("More verbose (repeat for more)"),
+                              cl::Grouping, cl::ZeroOrMore, cl::cat(StapcCat));
+static cl::opt<bool> Guru("g", cl::desc("Guru mode"), cl::Grouping, cl::cat(StapcCat));
+static cl::opt<bool> NoWarnings("w", cl::desc("Suppress warnings"), cl::Grouping, cl::cat(StapcCat));
+static cl::opt<bool> NoDefaultTapsets("no-default-tapsets",
+                                      cl::desc("Do not search stapc's own tapset directory"),
+                                      cl::cat(StapcCat));
+static cl::opt<std::string> KernelVersion("kernel-version",
+                                          cl::desc("kernel_v/kernel_vr for %( %) conditions"),
+                                          cl::value_desc("X.Y.Z"), cl::cat(StapcCat));
+static cl::opt<std::string> Arch("arch", cl::desc("arch for %( %) conditions"),
+                                 cl::init("x86_64"), cl::cat(StapcCat));
+
+static void printVersion(llvm::raw_ostream &OS) {
+  OS << "stapc 0.1.0 (SystemTap language to BPF CO-RE, LLVM " LLVM_VERSION_STRING ")\n";
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM X(argc, argv);
+  cl::SetVersionPrinter(printVersion);
+  cl::HideUnrelatedOptions(StapcCat);
+  cl::ParseCommandLineOptions(argc, argv, "stapc: compile SystemTap scripts to BPF\n");
+
+  CompilerOptions Opts;
+  std::vector<std::string> Args(Positionals.begin(), Positionals.end());
+  if (ScriptText.getNumOccurrences()) {
+    Opts.ScriptText = ScriptText;
+    Opts.HaveScriptText = true;
+  } else if (!Args.empty()) {
+    Opts.ScriptFile = Args.front();
+    Args.erase(Args.begin());
+  } else {
+    llvm::errs() << "stapc: error: no script given (a file, '-' for stdin, or -e SCRIPT)\n";
+    return 1;
+  }
+  Opts.PP.Args = Args;
+  Opts.PP.GuruMode = Guru;
+  Opts.PP.Arch = Arch;
+  if (!KernelVersion.empty())
+    Opts.PP.KernelVersion = Opts.PP.KernelRelease = KernelVersion;
+  Opts.TapsetDirs.assign(IncludeDirs.begin(), IncludeDirs.end());
+  Opts.NoDefaultTapsets = NoDefaultTapsets;
+  Opts.DefaultTapsetDir = STAPC_TAPSET_DIR;
+  Opts.LastPass = LastPass;
+  Opts.Verbose = Verbose.size();
+
+  Compilation C(std::move(Opts));
+  C.getDiags().setSuppressWarnings(NoWarnings);
+  if (!C.parse())
+    return 1;
+  if (LastPass == 1) {
+    printScript(llvm::outs(), C.getUserScript());
+    return 0;
+  }
+  llvm::errs() << "stapc: error: passes after -p1 are not built yet\n";
+  return 1;
+}
