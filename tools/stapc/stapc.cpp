@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "stapc/AST/ASTPrinter.h"
 #include "stapc/Driver/Compilation.h"
+#include "DumpTokens.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -40,6 +41,10 @@ static cl::opt<std::string> KernelVersion("kernel-version",
 static cl::opt<std::string> Arch("arch", cl::desc("arch for %( %) conditions"),
                                  cl::init("x86_64"), cl::cat(StapcCat));
 
+// Test aid (test/Lexer, test/Preprocessor): print the preprocessed tokens.
+static cl::opt<bool> DumpTokensOpt("dump-tokens", cl::Hidden,
+                                   cl::desc("Print the preprocessed tokens of the script"));
+
 static void printVersion(llvm::raw_ostream &OS) {
   OS << "stapc 0.1.0 (SystemTap language to BPF CO-RE, LLVM " LLVM_VERSION_STRING ")\n";
 }
@@ -70,6 +75,12 @@ int main(int argc, char **argv) {
   Opts.TapsetDirs.assign(IncludeDirs.begin(), IncludeDirs.end());
   Opts.NoDefaultTapsets = NoDefaultTapsets;
   Opts.DefaultTapsetDir = STAPC_TAPSET_DIR;
+  if (DumpTokensOpt) {
+    std::vector<std::string> MacroDirs(IncludeDirs.begin(), IncludeDirs.end());
+    if (!NoDefaultTapsets)
+      MacroDirs.push_back(STAPC_TAPSET_DIR);
+    return dumpTokens(Opts.ScriptFile, MacroDirs, Opts.PP);
+  }
   Opts.LastPass = LastPass;
   Opts.Verbose = Verbose.size();
 

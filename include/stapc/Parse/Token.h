@@ -36,6 +36,18 @@ enum class TokenKind : uint8_t {
   LessLessEqual, GreaterGreaterEqual, AmpEqual, PipeEqual, CaretEqual,
   DotEqual, LessLessLess, // <<<
   GreaterGreaterGreater,  // >>> (reserved; reported by the parser)
+
+  // Only between the Lexer and the Preprocessor; next() never returns these.
+  PPIf,    // %(
+  PPThen,  // %?
+  PPElse,  // %:
+  PPEnd,   // %)
+  DollarArg, // $1, $# (Text is "1" / "#")
+  AtArg,     // @1, @# (Text is "1" / "#")
+  /// A lexical error not reported yet (IntValue encodes it, see Lexer.h):
+  /// reported only if the token survives conditional compilation, so an
+  /// untaken `%( %? %)` branch may hold junk.
+  Invalid,
 };
 
 /// Where a token produced by macro expansion came from. Chains through

@@ -1,0 +1,95 @@
+//===- TokenKinds.cpp - Names of token kinds for diagnostics --------------===//
+#include "stapc/Parse/Token.h"
+
+using namespace stapc;
+
+const char *stapc::tokenKindName(TokenKind K) {
+  using TK = TokenKind;
+  switch (K) {
+  case TK::Eof: return "end of file";
+  case TK::Error: return "invalid token";
+  case TK::Identifier: return "identifier";
+  case TK::Integer: return "number";
+  case TK::String: return "string literal";
+  case TK::TargetVar: return "target variable";
+  case TK::AtOp: return "'@' operator";
+  case TK::Embedded: return "embedded C code";
+  case TK::KwProbe: return "'probe'";
+  case TK::KwGlobal: return "'global'";
+  case TK::KwFunction: return "'function'";
+  case TK::KwPrivate: return "'private'";
+  case TK::KwIf: return "'if'";
+  case TK::KwElse: return "'else'";
+  case TK::KwWhile: return "'while'";
+  case TK::KwFor: return "'for'";
+  case TK::KwForeach: return "'foreach'";
+  case TK::KwIn: return "'in'";
+  case TK::KwLimit: return "'limit'";
+  case TK::KwBreak: return "'break'";
+  case TK::KwContinue: return "'continue'";
+  case TK::KwNext: return "'next'";
+  case TK::KwReturn: return "'return'";
+  case TK::KwDelete: return "'delete'";
+  case TK::KwTry: return "'try'";
+  case TK::KwCatch: return "'catch'";
+  case TK::LParen: return "'('";
+  case TK::RParen: return "')'";
+  case TK::LBrace: return "'{'";
+  case TK::RBrace: return "'}'";
+  case TK::LBracket: return "'['";
+  case TK::RBracket: return "']'";
+  case TK::Comma: return "','";
+  case TK::Semi: return "';'";
+  case TK::Colon: return "':'";
+  case TK::Question: return "'?'";
+  case TK::Dot: return "'.'";
+  case TK::Arrow: return "'->'";
+  case TK::Dollar: return "'$'";
+  case TK::Plus: return "'+'";
+  case TK::Minus: return "'-'";
+  case TK::Star: return "'*'";
+  case TK::Slash: return "'/'";
+  case TK::Percent: return "'%'";
+  case TK::Amp: return "'&'";
+  case TK::Pipe: return "'|'";
+  case TK::Caret: return "'^'";
+  case TK::Tilde: return "'~'";
+  case TK::Exclaim: return "'!'";
+  case TK::PlusPlus: return "'++'";
+  case TK::MinusMinus: return "'--'";
+  case TK::AmpAmp: return "'&&'";
+  case TK::PipePipe: return "'||'";
+  case TK::Less: return "'<'";
+  case TK::Greater: return "'>'";
+  case TK::LessEqual: return "'<='";
+  case TK::GreaterEqual: return "'>='";
+  case TK::EqualEqual: return "'=='";
+  case TK::ExclaimEqual: return "'!='";
+  case TK::EqualTilde: return "'=~'";
+  case TK::ExclaimTilde: return "'!~'";
+  case TK::LessLess: return "'<<'";
+  case TK::GreaterGreater: return "'>>'";
+  case TK::Equal: return "'='";
+  case TK::PlusEqual: return "'+='";
+  case TK::MinusEqual: return "'-='";
+  case TK::StarEqual: return "'*='";
+  case TK::SlashEqual: return "'/='";
+  case TK::PercentEqual: return "'%='";
+  case TK::LessLessEqual: return "'<<='";
+  case TK::GreaterGreaterEqual: return "'>>='";
+  case TK::AmpEqual: return "'&='";
+  case TK::PipeEqual: return "'|='";
+  case TK::CaretEqual: return "'^='";
+  case TK::DotEqual: return "'.='";
+  case TK::LessLessLess: return "'<<<'";
+  case TK::GreaterGreaterGreater: return "'>>>'";
+  case TK::PPIf: return "'%('";
+  case TK::PPThen: return "'%?'";
+  case TK::PPElse: return "'%:'";
+  case TK::PPEnd: return "'%)'";
+  case TK::DollarArg: return "'$' argument";
+  case TK::AtArg: return "'@' argument";
+  case TK::Invalid: return "invalid token";
+  }
+  return "token";
+}
