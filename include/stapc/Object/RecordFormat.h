@@ -9,15 +9,30 @@
 #ifndef STAPC_OBJECT_RECORDFORMAT_H
 #define STAPC_OBJECT_RECORDFORMAT_H
 
+/* BPF programs built with `clang -target bpf` cannot include glibc's
+ * <stdint.h> (it wants gnu/stubs-32.h), so BPF code gets the fixed-width
+ * types from the compiler's predefined macros and needs no header. */
+#if defined(__bpf__)
+typedef __UINT32_TYPE__ stapc_u32;
+typedef __UINT64_TYPE__ stapc_u64;
+typedef __INT64_TYPE__ stapc_s64;
+#else
 #include <stdint.h>
+typedef uint32_t stapc_u32;
+typedef uint64_t stapc_u64;
+typedef int64_t stapc_s64;
+#endif
 
 /* Version of the metadata and record format. The loader refuses objects
  * whose version it does not know. */
 #define STAPC_FORMAT_VERSION 1
 
-/* ELF section holding the metadata text (see docs/ObjectFormat.md). It is
- * not SHF_ALLOC and not a map: libbpf skips it, the loader reads it with
- * libelf. */
+/* ELF section holding the metadata text (see docs/ObjectFormat.md). It may
+ * be an allocated PROGBITS section (what a global array with
+ * __attribute__((section(".stapc.meta"))) gives) or non-allocated: libbpf
+ * 1.1 skips it ("skipping unrecognized data section"), bpftool and skeletons
+ * accept it, and the loader reads it with libelf. Nothing may reference it
+ * from code. */
 #define STAPC_META_SECTION ".stapc.meta"
 
 /* The BPF ring buffer every record travels over. */
@@ -26,6 +41,17 @@
 /* Global (in .bss) that probes test on entry: non-zero once exit() ran or
  * an uncaught error ended the session. */
 #define STAPC_EXITING_VAR "stapc_exiting"
+
+/* Global (u64, in .bss) counting records the BPF side could not reserve in
+ * the ring buffer; the loader reports them. */
+#define STAPC_DROPPED_VAR "stapc_dropped"
+
+/* Global (s64, in .rodata) the loader sets before load: the -x PID or the
+ * -c child's pid, 0 otherwise. */
+#define STAPC_TARGET_PID_VAR "stapc_target_pid"
+
+/* First word of the metadata text. */
+#define STAPC_META_MAGIC "stapc-meta"
 
 /* Record types. */
 enum stapc_record_type {
@@ -37,17 +63,19 @@ enum stapc_record_type {
 /* Every record starts with this header (8 bytes, little endian as the
  * host). Payload follows immediately. */
 struct stapc_record_header {
-  uint32_t type; /* enum stapc_record_type */
-  uint32_t id;
+  stapc_u32 type; /* enum stapc_record_type */
+  stapc_u32 id;
 };
 
 /* Payload arguments are packed in format order, each starting on an 8-byte
  * boundary relative to the record start:
  *   long   : int64_t
  *   string : uint32_t length L, then L bytes (no NUL), then padding to 8.
+ *            %m and %M arguments travel as strings too: the bytes the BPF
+ *            side read from memory.
  * The metadata says which conversion takes which kind of argument. */
 struct stapc_string_header {
-  uint32_t len;
+  stapc_u32 len;
 };
 
 #define STAPC_ALIGN8(x) (((x) + 7u) & ~7u)
