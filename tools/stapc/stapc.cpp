@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "stapc/AST/ASTPrinter.h"
 #include "stapc/Driver/Compilation.h"
+#include "stapc/Driver/RoundTrip.h"
 #include "DumpTokens.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -40,6 +41,11 @@ static cl::opt<std::string> KernelVersion("kernel-version",
                                           cl::value_desc("X.Y.Z"), cl::cat(StapcCat));
 static cl::opt<std::string> Arch("arch", cl::desc("arch for %( %) conditions"),
                                  cl::init("x86_64"), cl::cat(StapcCat));
+
+// Testing aid: print -> parse -> print must be a fixed point (see RoundTrip.h).
+static cl::opt<bool> CheckRoundTrip("check-roundtrip",
+                                    cl::desc("After parsing, check that the printed script re-parses to the same tree"),
+                                    cl::cat(StapcCat));
 
 // Test aid (test/Lexer, test/Preprocessor): print the preprocessed tokens.
 static cl::opt<bool> DumpTokensOpt("dump-tokens", cl::Hidden,
@@ -87,6 +93,9 @@ int main(int argc, char **argv) {
   Compilation C(std::move(Opts));
   C.getDiags().setSuppressWarnings(NoWarnings);
   if (!C.parse())
+    return 1;
+  if (CheckRoundTrip &&
+      !checkRoundTrip(C.getUserScript(), C.getOptions().PP, llvm::errs()))
     return 1;
   if (LastPass == 1) {
     printScript(llvm::outs(), C.getUserScript());

@@ -1,4 +1,12 @@
 //===- ASTPrinter.h - Print the AST as canonical stap source ---*- C++ -*-===//
+//
+// The canonical form is ordinary SystemTap source: two-space indentation,
+// one statement per line, every expression statement ended by ';', and
+// parentheses wherever precedence (or a doubt about it) requires them.
+// Parsing the output again gives a structurally equal tree, and printing
+// that tree gives the same text (see ASTEquality.h and --check-roundtrip).
+//
+//===----------------------------------------------------------------------===//
 #ifndef STAPC_AST_ASTPRINTER_H
 #define STAPC_AST_ASTPRINTER_H
 
@@ -15,6 +23,10 @@ void printDecl(llvm::raw_ostream &OS, Decl *D);
 void printStmt(llvm::raw_ostream &OS, Stmt *S, unsigned Indent = 0);
 void printExpr(llvm::raw_ostream &OS, Expr *E);
 void printProbePoint(llvm::raw_ostream &OS, const ProbePoint &P);
+
+/// Print S as a double-quoted stap string literal, escaping every byte that
+/// the lexer would not read back as itself.
+void printQuotedString(llvm::raw_ostream &OS, StringRef S);
 
 } // namespace stapc
 
