@@ -24,7 +24,7 @@ static bool isAlnum(char C) { return isIdentStart(C) || isDigit(C); }
 
 Lexer::Lexer(llvm::StringRef Buffer, DiagnosticEngine &Diags, ASTContext &Ctx)
     : BufStart(Buffer.begin()), BufEnd(Buffer.end()), CurPtr(Buffer.begin()),
-      Diags(Diags), Ctx(Ctx) {}
+      Diags(&Diags), Ctx(&Ctx) {}
 
 Token Lexer::makeToken(TokenKind Kind, const char *Start) {
   Token T;
@@ -68,7 +68,7 @@ bool Lexer::skipWhitespaceAndComments() {
         ++CurPtr;
       if (CurPtr + 1 >= BufEnd) {
         CurPtr = BufEnd;
-        Diags.error(SMLoc::getFromPointer(Start), "unterminated comment");
+        Diags->error(SMLoc::getFromPointer(Start), "unterminated comment");
         return false;
       }
       CurPtr += 2;
@@ -269,14 +269,14 @@ Token Lexer::lexString(const char *Start) {
   }
   if (P >= BufEnd) {
     CurPtr = BufEnd;
-    Diags.error(SMLoc::getFromPointer(Start), "unterminated string literal");
+    Diags->error(SMLoc::getFromPointer(Start), "unterminated string literal");
     return makeInvalid(Start, LexError::Unterminated, Start);
   }
   CurPtr = P + 1;
   if (ErrPos)
     return makeInvalid(Start, Err, ErrPos);
   Token T = makeToken(TokenKind::String, Start);
-  T.Text = Ctx.save(Decoded);
+  T.Text = Ctx->save(Decoded);
   return T;
 }
 
@@ -358,8 +358,8 @@ Token Lexer::lexEmbedded(const char *Start) {
     ++P;
   if (P + 1 >= BufEnd) {
     CurPtr = BufEnd;
-    Diags.error(SMLoc::getFromPointer(Start),
-                "unterminated embedded C block (missing '%}')");
+    Diags->error(SMLoc::getFromPointer(Start),
+                 "unterminated embedded C block (missing '%}')");
     return makeInvalid(Start, LexError::Unterminated, Start);
   }
   CurPtr = P + 2;

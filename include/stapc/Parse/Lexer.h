@@ -64,8 +64,8 @@ private:
   const char *BufStart;
   const char *BufEnd;
   const char *CurPtr;
-  DiagnosticEngine &Diags;
-  ASTContext &Ctx;
+  DiagnosticEngine *Diags;
+  ASTContext *Ctx;
   bool SawSpace = true; // before the current token
 };
 

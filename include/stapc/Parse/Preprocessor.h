@@ -67,6 +67,13 @@ private:
   std::unique_ptr<Impl> P;
 };
 
+/// After reporting an error at Tok, call this to add one note per macro
+/// expansion Tok came out of, innermost first:
+///   note: in expansion of macro 'NAME'            (at the `@NAME` use)
+///   note: in expansion of command line argument '$1'
+/// Does nothing for tokens written directly in the file.
+void noteExpansion(DiagnosticEngine &Diags, const Token &Tok);
+
 } // namespace stapc
 
 #endif
