@@ -1,0 +1,146 @@
+//===- Tracepoints.cpp - Tracepoint prototypes from btf_trace_* -----------===//
+
+#include "stapc/BTF/Tracepoints.h"
+
+#include "llvm/Support/GlobPattern.h"
+
+#include <bpf/btf.h>
+
+#include <algorithm>
+
+using namespace llvm;
+
+namespace stapc {
+
+static Error btfError(const Twine &Msg) {
+  return createStringError(inconvertibleErrorCode(), Msg);
+}
+
+static constexpr StringLiteral TypedefPrefix = "btf_trace_";
+
+std::pair<StringRef, StringRef> splitTracepointPattern(StringRef Pattern) {
+  auto [System, Name] = Pattern.split(':');
+  if (Name.empty() && !Pattern.contains(':'))
+    return {"", System};
+  return {System, Name};
+}
+
+/// The FUNC_PROTO behind `typedef void (*btf_trace_X)(...)`, or null.
+static const struct btf_type *tracepointProto(const KernelBTF &K,
+                                              uint32_t TypedefId) {
+  const struct btf_type *T = K.typeById(TypedefId);
+  if (!T || !btf_is_typedef(T))
+    return nullptr;
+  const struct btf_type *Ptr = K.typeById(T->type);
+  if (!Ptr || !btf_is_ptr(Ptr))
+    return nullptr;
+  const struct btf_type *Proto = K.typeById(Ptr->type);
+  if (!Proto || !btf_is_func_proto(Proto) || btf_vlen(Proto) == 0)
+    return nullptr;
+  return Proto;
+}
+
+/// The FUNC_PROTO of FUNC \p Name if its parameters have the same types as
+/// \p Proto's (so it describes the same tracepoint), or null.
+static const struct btf_type *
+matchingNamedProto(const KernelBTF &K, const struct btf_type *Proto,
+                   uint32_t FuncId) {
+  const struct btf_type *F = K.typeById(FuncId);
+  if (!F || !btf_is_func(F))
+    return nullptr;
+  const struct btf_type *FP = K.typeById(F->type);
+  if (!FP || !btf_is_func_proto(FP) || btf_vlen(FP) != btf_vlen(Proto))
+    return nullptr;
+  const struct btf_param *A = btf_params(Proto), *B = btf_params(FP);
+  for (unsigned I = 0, E = btf_vlen(Proto); I < E; ++I)
+    if (K.strip(A[I].type) != K.strip(B[I].type))
+      return nullptr;
+  return FP;
+}
+
+static const struct btf_type *
+namedProtoByFunc(const KernelBTF &K, const struct btf_type *Proto,
+                 StringRef FuncName) {
+  for (uint32_t Id : K.findByName(FuncName, BTF_KIND_FUNC))
+    if (const struct btf_type *FP = matchingNamedProto(K, Proto, Id))
+      return FP;
+  return nullptr;
+}
+
+static std::vector<std::string> paramNames(const KernelBTF &K,
+                                           const struct btf_type *FP) {
+  std::vector<std::string> Names;
+  const struct btf_param *P = btf_params(FP);
+  for (unsigned I = 0, E = btf_vlen(FP); I < E; ++I)
+    Names.push_back(btf__name_by_offset(K.raw(), P[I].name_off));
+  return Names;
+}
+
+/// Strategy 3: the event-class probe functions with the same parameter
+/// types. Several classes can share types but disagree on names; then we do
+/// not guess.
+static std::vector<std::string> namesFromClasses(const KernelBTF &K,
+                                                 const struct btf_type *Proto) {
+  std::optional<std::vector<std::string>> Agreed;
+  for (StringRef Func : K.namesWithPrefix("__bpf_trace_", BTF_KIND_FUNC)) {
+    const struct btf_type *FP = namedProtoByFunc(K, Proto, Func);
+    if (!FP)
+      continue;
+    std::vector<std::string> Names = paramNames(K, FP);
+    if (Agreed && *Agreed != Names)
+      return {};
+    Agreed = std::move(Names);
+  }
+  return Agreed ? *Agreed : std::vector<std::string>{};
+}
+
+Expected<TracepointProto> findTracepoint(const KernelBTF &K, StringRef Name) {
+  std::string TypedefName = (TypedefPrefix + Name).str();
+  const struct btf_type *Proto = nullptr;
+  uint32_t TypedefId = 0;
+  for (uint32_t Id : K.findByName(TypedefName, BTF_KIND_TYPEDEF))
+    if ((Proto = tracepointProto(K, Id))) {
+      TypedefId = Id;
+      break;
+    }
+  if (!Proto)
+    return btfError("no tracepoint '" + Name + "' in kernel BTF (" + K.path() +
+                    ": no typedef " + TypedefName + ")");
+
+  std::vector<std::string> Names;
+  for (std::string Func : {"__probestub_" + Name.str(),
+                           "__bpf_trace_" + Name.str()})
+    if (const struct btf_type *FP = namedProtoByFunc(K, Proto, Func)) {
+      Names = paramNames(K, FP);
+      break;
+    }
+  if (Names.empty())
+    Names = namesFromClasses(K, Proto);
+
+  TracepointProto TP;
+  TP.Name = Name.str();
+  TP.TypedefId = TypedefId;
+  const struct btf_param *P = btf_params(Proto);
+  // Parameter 0 is `void *__data`, the probe's private pointer.
+  for (unsigned I = 1, E = btf_vlen(Proto); I < E; ++I)
+    TP.Args.push_back({I < Names.size() ? Names[I] : "", P[I].type});
+  return TP;
+}
+
+Expected<std::vector<std::string>> matchTracepoints(const KernelBTF &K,
+                                                    StringRef NamePattern) {
+  Expected<GlobPattern> Glob = GlobPattern::create(NamePattern);
+  if (!Glob)
+    return btfError("bad tracepoint pattern '" + NamePattern +
+                    "': " + toString(Glob.takeError()));
+  std::vector<std::string> Names;
+  for (StringRef Typedef : K.namesWithPrefix(TypedefPrefix, BTF_KIND_TYPEDEF)) {
+    StringRef Name = Typedef.drop_front(TypedefPrefix.size());
+    if (Glob->match(Name))
+      Names.push_back(Name.str());
+  }
+  std::sort(Names.begin(), Names.end());
+  return Names;
+}
+
+} // namespace stapc
