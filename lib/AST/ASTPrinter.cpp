@@ -531,15 +531,17 @@ void Printer::printIf(IfStmt *S, unsigned Indent) {
 }
 
 void Printer::printFor(ForStmt *S) {
+  // `for (i = 0; i < n; i++)`, `for (;;)`: a space only before a clause.
   OS << "for (";
   if (S->getInit())
     printExpr(S->getInit());
-  OS << "; ";
-  if (S->getCond())
-    printExpr(S->getCond());
-  OS << "; ";
-  if (S->getIncr())
-    printExpr(S->getIncr());
+  for (Expr *Clause : {S->getCond(), S->getIncr()}) {
+    OS << ';';
+    if (Clause) {
+      OS << ' ';
+      printExpr(Clause);
+    }
+  }
   OS << ')';
 }
 
