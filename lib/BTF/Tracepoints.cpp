@@ -76,22 +76,59 @@ static std::vector<std::string> paramNames(const KernelBTF &K,
   return Names;
 }
 
-/// Strategy 3: the event-class probe functions with the same parameter
-/// types. Several classes can share types but disagree on names; then we do
-/// not guess.
+static size_t commonPrefix(StringRef A, StringRef B) {
+  size_t N = 0;
+  while (N < A.size() && N < B.size() && A[N] == B[N])
+    ++N;
+  return N;
+}
+
+/// Strategy 3: event classes (their probe functions `__bpf_trace_<class>`,
+/// or `trace_event_raw_event_<class>` when that one was inlined away) with
+/// the same parameter types, skipping classes that are other events. If they disagree on the names, the class whose
+/// name shares the longest prefix with the event wins (sched_wakeup ->
+/// sched_wakeup_template), provided it shares more than the subsystem
+/// word and no other class ties with it; otherwise we do not guess.
 static std::vector<std::string> namesFromClasses(const KernelBTF &K,
-                                                 const struct btf_type *Proto) {
+                                                 const struct btf_type *Proto,
+                                                 StringRef Event) {
   std::optional<std::vector<std::string>> Agreed;
-  for (StringRef Func : K.namesWithPrefix("__bpf_trace_", BTF_KIND_FUNC)) {
-    const struct btf_type *FP = namedProtoByFunc(K, Proto, Func);
-    if (!FP)
-      continue;
-    std::vector<std::string> Names = paramNames(K, FP);
-    if (Agreed && *Agreed != Names)
-      return {};
-    Agreed = std::move(Names);
-  }
-  return Agreed ? *Agreed : std::vector<std::string>{};
+  bool Disagree = false;
+  std::vector<std::string> Best;
+  size_t BestLen = 0;
+  bool BestTied = false;
+  for (StringRef Prefix : {"__bpf_trace_", "trace_event_raw_event_"})
+    for (StringRef Func : K.namesWithPrefix(Prefix, BTF_KIND_FUNC)) {
+      // A class named like another tracepoint is that TRACE_EVENT's own
+      // class; ours would have been found by name already.
+      StringRef Class = Func.drop_front(Prefix.size());
+      if (!K.findByName((TypedefPrefix + Class).str(), BTF_KIND_TYPEDEF).empty())
+        continue;
+      const struct btf_type *FP = namedProtoByFunc(K, Proto, Func);
+      if (!FP)
+        continue;
+      std::vector<std::string> Names = paramNames(K, FP);
+      if (Agreed && *Agreed != Names)
+        Disagree = true;
+      if (!Agreed)
+        Agreed = Names;
+      size_t Len = commonPrefix(Class, Event);
+      if (Len > BestLen) {
+        BestLen = Len;
+        Best = std::move(Names);
+        BestTied = false;
+      } else if (Len == BestLen && Names != Best) {
+        BestTied = true;
+      }
+    }
+  if (!Agreed)
+    return {};
+  if (!Disagree)
+    return *Agreed;
+  size_t Subsystem = Event.find('_');
+  if (BestTied || Subsystem == StringRef::npos || BestLen <= Subsystem + 1)
+    return {};
+  return Best;
 }
 
 Expected<TracepointProto> findTracepoint(const KernelBTF &K, StringRef Name) {
@@ -115,7 +152,7 @@ Expected<TracepointProto> findTracepoint(const KernelBTF &K, StringRef Name) {
       break;
     }
   if (Names.empty())
-    Names = namesFromClasses(K, Proto);
+    Names = namesFromClasses(K, Proto, Name);
 
   TracepointProto TP;
   TP.Name = Name.str();
