@@ -1,18 +1,71 @@
 //===- Compilation.cpp ----------------------------------------------------===//
 #include "stapc/Driver/Compilation.h"
 
+#include "BTFKernelTypes.h"
+
 #include "stapc/Parse/Parser.h"
+#include "stapc/Sema/Sema.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include "llvm/Support/Format.h"
+
 #include <algorithm>
+#include <chrono>
 
 using namespace stapc;
 
 Compilation::Compilation(CompilerOptions O) : Opts(std::move(O)), Diags(SM) {}
+Compilation::~Compilation() = default;
+
+template <typename Fn> bool Compilation::timed(const char *Name, Fn &&F) {
+  auto Start = std::chrono::steady_clock::now();
+  bool Ok = F();
+  if (Opts.Verbose) {
+    double Ms = std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - Start)
+                    .count();
+    llvm::errs() << llvm::format("stapc: %-10s %8.2f ms%s\n", Name, Ms,
+                                 Ok ? "" : " (failed)");
+  }
+  return Ok;
+}
+
+bool Compilation::elaborate() {
+  return timed("elaborate", [&] {
+    Types = std::make_unique<BTFKernelTypes>(Opts.BTFPath);
+    SemaOptions SO;
+    SO.Types = Types.get();
+    bool Ok = stapc::elaborate(Ctx, Diags, SO, Prog);
+    std::string BTFError = Types->takeError();
+    if (!Ok && !BTFError.empty())
+      Diags.note(llvm::SMLoc(), "kernel BTF could not be read: " + BTFError);
+    return Ok;
+  });
+}
+
+bool Compilation::generateIR() {
+  return timed("codegen", [&] {
+    CodeGenOptions CG = Opts.CodeGen;
+    CG.SourceName = Opts.HaveScriptText ? "<input>" : Opts.ScriptFile;
+    CG.BTF = Types ? Types->get() : nullptr;
+    Module = generateModule(LLVMCtx, Prog, Diags, CG);
+    return Module && !Diags.hasErrors();
+  });
+}
+
+bool Compilation::emit(llvm::raw_pwrite_stream &OS, OutputKind Kind) {
+  return timed("object", [&] {
+    if (llvm::Error E = emitBPF(*Module, OS, Kind)) {
+      Diags.error("cannot emit the BPF object: " + llvm::toString(std::move(E)));
+      return false;
+    }
+    return true;
+  });
+}
 
 /// Every `.stpm` file under Dir, sorted so that the order is reproducible.
 static void collectMacroFiles(llvm::StringRef Dir,
@@ -48,6 +101,10 @@ bool Compilation::loadMacroLibraries(Preprocessor &PP) {
 }
 
 bool Compilation::parse() {
+  return timed("parse", [&] { return parseImpl(); });
+}
+
+bool Compilation::parseImpl() {
   std::unique_ptr<llvm::MemoryBuffer> Buf;
   std::string Name;
   if (Opts.HaveScriptText) {

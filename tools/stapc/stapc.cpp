@@ -10,6 +10,10 @@
 #include "DumpTokens.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -51,6 +55,71 @@ static cl::opt<bool> CheckRoundTrip("check-roundtrip",
 static cl::opt<bool> DumpTokensOpt("dump-tokens", cl::Hidden,
                                    cl::desc("Print the preprocessed tokens of the script"));
 
+// Output and code generation.
+static cl::opt<std::string> OutputFile("o", cl::desc("Write the BPF object (or -S/-emit-llvm text) to FILE"),
+                                       cl::value_desc("FILE"), cl::cat(StapcCat));
+static cl::opt<bool> EmitLLVM("emit-llvm", cl::desc("Print LLVM IR instead of an object"),
+                              cl::cat(StapcCat));
+static cl::opt<bool> EmitAsm("S", cl::desc("Print BPF assembly instead of an object"),
+                             cl::cat(StapcCat));
+static cl::opt<std::string> BTFFile("btf", cl::desc("Compile against the kernel BTF in FILE (default: the running kernel's)"),
+                                    cl::value_desc("FILE"), cl::cat(StapcCat));
+
+static void printVersion(llvm::raw_ostream &OS);
+
+/// -D NAME=VALUE settings that size the runtime (stap's MAXSTRINGLEN...).
+static bool applyDefines(CompilerOptions &Opts) {
+  for (const std::string &D : Defines) {
+    llvm::StringRef Name = llvm::StringRef(D).split('=').first;
+    llvm::StringRef Value = llvm::StringRef(D).split('=').second;
+    unsigned N = 0;
+    bool Numeric = !Value.getAsInteger(0, N);
+    if (Name == "MAXSTRINGLEN" && Numeric && N >= 8 && N <= 4096)
+      Opts.CodeGen.MaxStringLen = N;
+    else if (Name == "MAXMAPENTRIES" && Numeric && N > 0)
+      Opts.CodeGen.MaxMapEntries = N;
+    else if (Name == "MAXSTRINGLEN" || Name == "MAXMAPENTRIES") {
+      llvm::errs() << "stapc: error: invalid value in -D " << D
+                   << " (MAXSTRINGLEN: 8..4096, MAXMAPENTRIES: > 0)\n";
+      return false;
+    } else {
+      llvm::errs() << "stapc: warning: -D " << Name
+                   << " has no effect in stapc\n";
+    }
+  }
+  return true;
+}
+
+/// `stapc script.stp` without -o/-pN: compile to a temporary object and run
+/// it with stapc-run (next to this executable), as `stap` does.
+static int compileAndRun(Compilation &C, const char *Argv0) {
+  llvm::SmallString<128> Obj;
+  int FD;
+  if (std::error_code EC =
+          llvm::sys::fs::createTemporaryFile("stapc", "bpf.o", FD, Obj)) {
+    llvm::errs() << "stapc: error: cannot create a temporary file: "
+                 << EC.message() << "\n";
+    return 1;
+  }
+  llvm::FileRemover Remove(Obj);
+  {
+    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    if (!C.emit(OS, OutputKind::Object))
+      return 1;
+  }
+  std::string Self = llvm::sys::fs::getMainExecutable(Argv0, (void *)&printVersion);
+  llvm::SmallString<128> Runner(llvm::sys::path::parent_path(Self));
+  llvm::sys::path::append(Runner, "stapc-run");
+  llvm::SmallVector<llvm::StringRef, 4> RunArgs = {Runner, Obj};
+  std::string Err;
+  int RC = llvm::sys::ExecuteAndWait(Runner, RunArgs, std::nullopt, {}, 0, 0, &Err);
+  if (RC < 0) {
+    llvm::errs() << "stapc: error: cannot run " << Runner << ": " << Err << "\n";
+    return 1;
+  }
+  return RC;
+}
+
 static void printVersion(llvm::raw_ostream &OS) {
   OS << "stapc 0.1.0 (SystemTap language to BPF CO-RE, LLVM " LLVM_VERSION_STRING ")\n";
 }
@@ -89,6 +158,9 @@ int main(int argc, char **argv) {
   }
   Opts.LastPass = LastPass;
   Opts.Verbose = Verbose.size();
+  Opts.BTFPath = BTFFile;
+  if (!applyDefines(Opts))
+    return 1;
 
   Compilation C(std::move(Opts));
   C.getDiags().setSuppressWarnings(NoWarnings);
@@ -101,6 +173,37 @@ int main(int argc, char **argv) {
     printScript(llvm::outs(), C.getUserScript());
     return 0;
   }
-  llvm::errs() << "stapc: error: passes after -p1 are not built yet\n";
-  return 1;
+  if (!C.elaborate())
+    return 1;
+  if (LastPass == 2)
+    return 0;
+  if (!C.generateIR())
+    return 1;
+  if (EmitLLVM || LastPass == 3) {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(OutputFile.empty() ? std::string("-") : OutputFile.getValue(), EC);
+    if (EC) {
+      llvm::errs() << "stapc: error: cannot write '" << OutputFile << "': " << EC.message() << "\n";
+      return 1;
+    }
+    C.getModule()->print(OS, nullptr);
+    return 0;
+  }
+  if (EmitAsm || LastPass == 4 || !OutputFile.empty()) {
+    std::string Out = OutputFile.empty() ? std::string(EmitAsm ? "-" : "stap.bpf.o") : OutputFile.getValue();
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Out, EC, EmitAsm ? llvm::sys::fs::OF_Text : llvm::sys::fs::OF_None);
+    if (EC) {
+      llvm::errs() << "stapc: error: cannot write '" << Out << "': " << EC.message() << "\n";
+      return 1;
+    }
+    if (!C.emit(OS, EmitAsm ? OutputKind::Assembly : OutputKind::Object)) {
+      OS.close();
+      if (Out != "-")
+        llvm::sys::fs::remove(Out);
+      return 1;
+    }
+    return 0;
+  }
+  return compileAndRun(C, argv[0]);
 }

@@ -14,6 +14,11 @@
 #include "stapc/Basic/Diagnostic.h"
 #include "stapc/Parse/Preprocessor.h"
 
+#include "stapc/CodeGen/CodeGen.h"
+#include "stapc/Sema/Program.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <string>
@@ -31,14 +36,29 @@ struct CompilerOptions {
   PreprocessorOptions PP;
   unsigned LastPass = 5;               // -pN
   unsigned Verbose = 0;
+  std::string BTFPath;                 // --btf FILE ("" = running kernel)
+  CodeGenOptions CodeGen;
 };
+
+class BTFKernelTypes;
 
 class Compilation {
 public:
   explicit Compilation(CompilerOptions Opts);
 
+  ~Compilation();
+
   /// Pass 1: read and parse the user script and the macro libraries.
   bool parse();
+  /// Pass 2: resolve probes, names and types.
+  bool elaborate();
+  /// Pass 3: LLVM IR for the bpf target.
+  bool generateIR();
+  /// Pass 4: the BPF object (or assembly) written to OS.
+  bool emit(llvm::raw_pwrite_stream &OS, OutputKind Kind);
+
+  llvm::Module *getModule() { return Module.get(); }
+  const Program &getProgram() const { return Prog; }
 
   ASTContext &getContext() { return Ctx; }
   DiagnosticEngine &getDiags() { return Diags; }
@@ -49,11 +69,19 @@ public:
 
 private:
   bool loadMacroLibraries(Preprocessor &PP);
+  bool parseImpl();
+
+  /// Time one pass for -v.
+  template <typename Fn> bool timed(const char *Name, Fn &&F);
 
   CompilerOptions Opts;
   llvm::SourceMgr SM;
   DiagnosticEngine Diags;
   ASTContext Ctx;
+  Program Prog;
+  std::unique_ptr<BTFKernelTypes> Types;
+  llvm::LLVMContext LLVMCtx;
+  std::unique_ptr<llvm::Module> Module;
 };
 
 } // namespace stapc

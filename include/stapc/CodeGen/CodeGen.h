@@ -1,0 +1,56 @@
+//===- CodeGen.h - Elaborated program to LLVM IR and BPF objects -*- C++ -*-===//
+#ifndef STAPC_CODEGEN_CODEGEN_H
+#define STAPC_CODEGEN_CODEGEN_H
+
+#include "stapc/Sema/Program.h"
+
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+class SourceMgr;
+class raw_pwrite_stream;
+} // namespace llvm
+
+namespace stapc {
+
+class DiagnosticEngine;
+class KernelBTF;
+
+struct CodeGenOptions {
+  /// MAXSTRINGLEN: longest string value, including its NUL.
+  unsigned MaxStringLen = 512;
+  /// MAXMAPENTRIES: entries of an array declared without a size.
+  unsigned MaxMapEntries = 2048;
+  /// Bytes of the BPF ring buffer (a power of two, multiple of the page).
+  unsigned RingBufferSize = 1u << 22;
+  /// The script's file name as recorded in debug info.
+  std::string SourceName = "<input>";
+  /// Kernel BTF used for typed context and @cast (may be null).
+  KernelBTF *BTF = nullptr;
+};
+
+/// Lower Prog to an LLVM module for the `bpf` target. Errors that only
+/// codegen can find (e.g. an unsupported construct) go to Diags.
+std::unique_ptr<llvm::Module> generateModule(llvm::LLVMContext &LLVMCtx,
+                                             const Program &Prog,
+                                             DiagnosticEngine &Diags,
+                                             const CodeGenOptions &Opts);
+
+enum class OutputKind { Object, Assembly };
+
+/// Optimise M with the BPF pipeline (which lowers CO-RE intrinsics) and
+/// write an ELF object or BPF assembly to OS.
+llvm::Error emitBPF(llvm::Module &M, llvm::raw_pwrite_stream &OS,
+                    OutputKind Kind);
+
+/// Only optimise (for -emit-llvm output that matches what gets compiled).
+llvm::Error optimizeForBPF(llvm::Module &M);
+
+} // namespace stapc
+
+#endif

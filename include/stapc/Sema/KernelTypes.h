@@ -1,0 +1,36 @@
+//===- KernelTypes.h - What Sema needs to know about kernel types -*- C++ -*-===//
+//
+// The narrow view of kernel BTF that elaboration uses. lib/BTF implements it
+// over libbpf's btf API; tests can implement it over a fixture.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STAPC_SEMA_KERNELTYPES_H
+#define STAPC_SEMA_KERNELTYPES_H
+
+#include "stapc/Sema/Program.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+#include <vector>
+
+namespace stapc {
+
+/// How a typed value reads as a script value.
+enum class TypedValueKind { Integer, Pointer, Array, Aggregate, Unknown };
+
+class KernelTypes {
+public:
+  virtual ~KernelTypes() = default;
+
+  /// Tracepoints whose name matches Glob (`sched_*`), sorted.
+  virtual std::vector<std::string> findTracepoints(llvm::StringRef Glob) = 0;
+  /// Arguments of a tracepoint after the leading `void *`; false if the
+  /// kernel has no such tracepoint.
+  virtual bool getTracepointArgs(llvm::StringRef Name,
+                                 std::vector<ContextArg> &Args) = 0;
+};
+
+} // namespace stapc
+
+#endif

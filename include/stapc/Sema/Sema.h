@@ -1,0 +1,26 @@
+//===- Sema.h - Elaboration: resolution and type inference -----*- C++ -*-===//
+#ifndef STAPC_SEMA_SEMA_H
+#define STAPC_SEMA_SEMA_H
+
+#include "stapc/Sema/Program.h"
+
+namespace stapc {
+
+class ASTContext;
+class DiagnosticEngine;
+class KernelTypes;
+
+struct SemaOptions {
+  /// Kernel types for tracepoint arguments and @cast (may be null: then
+  /// probes that need BTF report an error).
+  KernelTypes *Types = nullptr;
+};
+
+/// Elaborate the parsed files in Ctx (Files[0] is the user script, the rest
+/// are tapsets) into Prog. Returns false after reporting errors.
+bool elaborate(ASTContext &Ctx, DiagnosticEngine &Diags,
+               const SemaOptions &Opts, Program &Prog);
+
+} // namespace stapc
+
+#endif

@@ -1,0 +1,58 @@
+//===- BPFIRBuilder.cpp ---------------------------------------------------===//
+#include "BPFIRBuilder.h"
+
+using namespace stapc;
+using namespace llvm;
+
+CallInst *BPFIRBuilder::createHelperCall(BPFHelper ID, Type *Ret,
+                                         ArrayRef<Value *> Args,
+                                         const Twine &Name) {
+  SmallVector<Type *, 5> ParamTys;
+  for (Value *A : Args)
+    ParamTys.push_back(A->getType());
+  FunctionType *FT = FunctionType::get(Ret, ParamTys, false);
+  // BPF calls helpers through a constant "address": the helper id.
+  Constant *Callee = ConstantExpr::getIntToPtr(
+      ConstantInt::get(getInt64Ty(), static_cast<uint64_t>(ID)), getPtrTy());
+  return CreateCall(FT, Callee, Args, Name);
+}
+
+Value *BPFIRBuilder::createMapLookup(Value *Map, Value *KeyPtr) {
+  return createHelperCall(BPFHelper::MapLookupElem, getPtrTy(), {Map, KeyPtr},
+                          "elem");
+}
+
+Value *BPFIRBuilder::createMapUpdate(Value *Map, Value *KeyPtr, Value *ValuePtr,
+                                     uint64_t Flags) {
+  return createHelperCall(BPFHelper::MapUpdateElem, getInt64Ty(),
+                          {Map, KeyPtr, ValuePtr, getInt64(Flags)}, "upd");
+}
+
+Value *BPFIRBuilder::createMapDelete(Value *Map, Value *KeyPtr) {
+  return createHelperCall(BPFHelper::MapDeleteElem, getInt64Ty(),
+                          {Map, KeyPtr}, "del");
+}
+
+Value *BPFIRBuilder::createProbeReadKernel(Value *Dst, uint64_t Size,
+                                           Value *Src) {
+  return createHelperCall(BPFHelper::ProbeReadKernel, getInt64Ty(),
+                          {Dst, getInt32(Size), Src}, "rd");
+}
+
+Value *BPFIRBuilder::createProbeReadKernelStr(Value *Dst, uint64_t Size,
+                                              Value *Src) {
+  return createHelperCall(BPFHelper::ProbeReadKernelStr, getInt64Ty(),
+                          {Dst, getInt32(Size), Src}, "rdstr");
+}
+
+Value *BPFIRBuilder::createRingbufOutput(Value *RingBuf, Value *Data,
+                                         Value *Size) {
+  return createHelperCall(BPFHelper::RingbufOutput, getInt64Ty(),
+                          {RingBuf, Data, Size, getInt64(0)}, "out");
+}
+
+AllocaInst *BPFIRBuilder::createEntryAlloca(Type *Ty, const Twine &Name) {
+  Function *F = GetInsertBlock()->getParent();
+  IRBuilder<> Entry(&F->getEntryBlock(), F->getEntryBlock().begin());
+  return Entry.CreateAlloca(Ty, nullptr, Name);
+}

@@ -1,0 +1,174 @@
+//===- CGProbe.cpp - Program shape per probe kind, prologue, epilogue -----===//
+#include "ProbeEmitter.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/BinaryFormat/Dwarf.h"
+
+using namespace stapc;
+using namespace llvm;
+
+ProbeEmitter::ProbeEmitter(CodeGenModule &CGM, const ProbeInstance &P,
+                           unsigned Index)
+    : CGM(CGM), Probe(P), Index(Index), B(CGM.getLLVMContext()) {}
+
+static std::string quotePP(StringRef S) {
+  std::string Out = "\"";
+  for (char C : S) {
+    if (C == '"' || C == '\\')
+      Out += '\\';
+    Out += C;
+  }
+  return Out + "\"";
+}
+
+/// ELF section (libbpf SEC name) and the loader's metadata line.
+static void describeAttach(const ProbeInstance &P, StringRef FnName,
+                           std::string &Section, std::string &Line) {
+  std::string PP = quotePP(P.PP);
+  switch (P.Kind) {
+  case ProbeKind::Begin:
+  case ProbeKind::End:
+  case ProbeKind::Error: {
+    // Bare raw_tp: libbpf does not auto-attach it; the loader runs it with
+    // BPF_PROG_TEST_RUN.
+    Section = "raw_tp";
+    const char *K = P.Kind == ProbeKind::Begin ? "begin"
+                    : P.Kind == ProbeKind::End ? "end"
+                                               : "error";
+    Line = ("probe " + FnName + " " + K + " " + Twine(P.Priority) + " " + PP)
+               .str();
+    return;
+  }
+  case ProbeKind::Timer:
+    Section = "perf_event";
+    // PERF_TYPE_SOFTWARE (1), PERF_COUNT_SW_CPU_CLOCK (0).
+    Line = ("probe " + FnName + " perf 1 0 period " + Twine(P.PeriodNs) +
+            (P.AllCpus ? " all " : " one ") + PP)
+               .str();
+    return;
+  case ProbeKind::Tracepoint:
+    Section = "tp_btf/" + P.Tracepoint;
+    Line = ("probe " + FnName + " event " + PP).str();
+    return;
+  }
+}
+
+void ProbeEmitter::setLoc(SMLoc Loc) {
+  if (Loc.isValid())
+    B.SetCurrentDebugLocation(CGM.getDebugLoc(Loc, SP));
+}
+
+void ProbeEmitter::startDeadBlock() {
+  B.SetInsertPoint(BasicBlock::Create(B.getContext(), "cont", Fn));
+}
+
+void ProbeEmitter::initLocals(ArrayRef<VarDecl *> Vars) {
+  for (VarDecl *V : Vars) {
+    Value *Slot = getLocal(V);
+    if (V->Ty == TypeKind::String)
+      B.CreateStore(B.getInt8(0), Slot);
+    else
+      B.CreateStore(B.getInt64(0), Slot);
+  }
+}
+
+Value *ProbeEmitter::getLocal(const VarDecl *V) {
+  auto It = Locals.find(V);
+  if (It != Locals.end())
+    return It->second;
+  Value *Slot = V->Ty == TypeKind::String
+                    ? allocStringSlot()
+                    : B.createEntryAlloca(B.getInt64Ty(), V->getName());
+  Locals[V] = Slot;
+  return Slot;
+}
+
+void ProbeEmitter::emit() {
+  LLVMContext &C = B.getContext();
+  std::string Name = ("probe_" + Twine(Index)).str();
+  auto *FT = FunctionType::get(B.getInt32Ty(), {B.getPtrTy()}, false);
+  Fn = Function::Create(FT, GlobalValue::ExternalLinkage, Name,
+                        CGM.getModule());
+  std::string Section, Line;
+  describeAttach(Probe, Name, Section, Line);
+  Fn->setSection(Section);
+  Fn->addFnAttr(Attribute::NoUnwind);
+  CGM.addProbeLine(Line);
+
+  DIBuilder &DIB = CGM.getDIBuilder();
+  auto *VoidPtr = DIB.createPointerType(nullptr, 64);
+  auto *SubTy = DIB.createSubroutineType(
+      DIB.getOrCreateTypeArray({CGM.getIntDI(), VoidPtr}));
+  unsigned Line0 = CGM.getLine(Probe.Decl->getLoc());
+  SP = DIB.createFunction(CGM.getFile(), Name, Name, CGM.getFile(), Line0,
+                          SubTy, Line0, DINode::FlagPrototyped,
+                          DISubprogram::SPFlagDefinition);
+  Fn->setSubprogram(SP);
+
+  auto *Entry = BasicBlock::Create(C, "entry", Fn);
+  ExitBB = BasicBlock::Create(C, "exit", Fn);
+  B.SetInsertPoint(Entry);
+  setLoc(Probe.Decl->getLoc());
+  CtxArg = Fn->getArg(0);
+
+  // Event probes stop firing once the session is ending (exit() or an
+  // uncaught error); begin/end/error probes are run by the loader itself.
+  bool IsEvent = Probe.Kind == ProbeKind::Timer ||
+                 Probe.Kind == ProbeKind::Tracepoint;
+  auto *Ret0 = BasicBlock::Create(C, "return", Fn);
+  if (IsEvent) {
+    Value *Exiting = B.CreateLoad(B.getInt32Ty(), CGM.getExitingVar(), true,
+                                  "exiting");
+    auto *Run = BasicBlock::Create(C, "run", Fn);
+    B.CreateCondBr(B.CreateICmpNE(Exiting, B.getInt32(0)), Ret0, Run);
+    B.SetInsertPoint(Run);
+  }
+
+  // This CPU's scratch area.
+  Value *Zero = B.createEntryAlloca(B.getInt32Ty(), "zero");
+  B.CreateStore(B.getInt32(0), Zero);
+  Scratch = B.createMapLookup(CGM.getScratchMap(), Zero);
+  auto *HaveScratch = BasicBlock::Create(C, "scratch.ok", Fn);
+  B.CreateCondBr(B.CreateIsNull(Scratch), Ret0, HaveScratch);
+  B.SetInsertPoint(HaveScratch);
+
+  // Skip a probe that interrupted another one on this CPU (it would share
+  // the scratch area); count it like stap's skipped probes.
+  Value *Busy = B.CreateLoad(B.getInt64Ty(), Scratch, true, "busy");
+  auto *Skip = BasicBlock::Create(C, "skip", Fn);
+  auto *Body = BasicBlock::Create(C, "body", Fn);
+  B.CreateCondBr(B.CreateICmpNE(Busy, B.getInt64(0)), Skip, Body);
+  B.SetInsertPoint(Skip);
+  B.CreateAtomicRMW(AtomicRMWInst::Add, CGM.getSkippedVar(), B.getInt64(1),
+                    MaybeAlign(8), AtomicOrdering::Monotonic);
+  B.CreateBr(Ret0);
+
+  B.SetInsertPoint(Body);
+  B.CreateStore(B.getInt64(1), Scratch, true);
+  NextSlot = CGM.getSlotBase();
+  initLocals(Probe.Locals);
+  emitBlock(Probe.Body);
+  if (!B.GetInsertBlock()->getTerminator())
+    B.CreateBr(ExitBB);
+
+  B.SetInsertPoint(ExitBB);
+  B.CreateStore(B.getInt64(0), Scratch, true);
+  B.CreateBr(Ret0);
+  B.SetInsertPoint(Ret0);
+  B.CreateRet(B.getInt32(0));
+  // Blocks opened after a jump (code after `next`, `break`...) are
+  // unreachable; close them so the IR is well formed.
+  for (BasicBlock &BB : *Fn)
+    if (!BB.getTerminator()) {
+      B.SetInsertPoint(&BB);
+      B.CreateBr(ExitBB);
+    }
+
+  CGM.noteScratchUse(NextSlot);
+}
+
+void CodeGenModule::emitProbes() {
+  unsigned I = 0;
+  for (const ProbeInstance &P : Prog.Probes)
+    ProbeEmitter(*this, P, I++).emit();
+}

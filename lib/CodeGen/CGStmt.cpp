@@ -1,0 +1,129 @@
+//===- CGStmt.cpp - Statements --------------------------------------------===//
+#include "ProbeEmitter.h"
+
+using namespace stapc;
+using namespace llvm;
+
+void ProbeEmitter::emitBlock(BlockStmt *S) {
+  for (Stmt *C : S->getBody())
+    emitStmt(C);
+}
+
+void ProbeEmitter::emitStmt(Stmt *S) {
+  if (!S)
+    return;
+  setLoc(S->getLoc());
+  LLVMContext &C = B.getContext();
+  switch (S->getKind()) {
+  case Node::Kind::Block:
+    return emitBlock(cast<BlockStmt>(S));
+  case Node::Kind::Null:
+    return;
+  case Node::Kind::ExprStmt:
+    emitExpr(cast<ExprStmt>(S)->getExpr());
+    return;
+  case Node::Kind::If:
+    return emitIf(cast<IfStmt>(S));
+  case Node::Kind::While: {
+    auto *W = cast<WhileStmt>(S);
+    return emitWhile(W->getCond(), W->getBody(), nullptr, W->getLoc());
+  }
+  case Node::Kind::For: {
+    auto *F = cast<ForStmt>(S);
+    if (F->getInit())
+      emitExpr(F->getInit());
+    return emitWhile(F->getCond(), F->getBody(), F->getIncr(), F->getLoc());
+  }
+  case Node::Kind::Break:
+  case Node::Kind::Continue: {
+    size_t Floor = Frames.empty() ? 0 : Frames.back().LoopDepth;
+    if (Loops.size() <= Floor) {
+      CGM.getDiags().error(S->getLoc(), "'break'/'continue' outside a loop");
+      return;
+    }
+    B.CreateBr(isa<BreakStmt>(S) ? Loops.back().Break : Loops.back().Continue);
+    startDeadBlock();
+    return;
+  }
+  case Node::Kind::Next:
+    B.CreateBr(ExitBB);
+    startDeadBlock();
+    return;
+  case Node::Kind::Return: {
+    auto *R = cast<ReturnStmt>(S);
+    if (Frames.empty()) {
+      CGM.getDiags().error(R->getLoc(), "'return' outside a function");
+      return;
+    }
+    InlineFrame &F = Frames.back();
+    if (R->getValue()) {
+      Value *V = emitExpr(R->getValue());
+      if (F.Result && R->getValue()->getType() == TypeKind::String)
+        copyString(F.Result, V);
+      else if (F.Result)
+        B.CreateStore(V, F.Result);
+    }
+    B.CreateBr(F.Return);
+    startDeadBlock();
+    return;
+  }
+  case Node::Kind::Delete:
+    return emitDelete(cast<DeleteStmt>(S));
+  case Node::Kind::Foreach:
+    CGM.getDiags().error(S->getLoc(),
+                         "'foreach' is not supported by this stapc build yet");
+    return;
+  case Node::Kind::Try:
+    CGM.getDiags().error(S->getLoc(),
+                         "'try'/'catch' is not supported by this stapc build "
+                         "yet");
+    return;
+  default:
+    break;
+  }
+  (void)C;
+  llvm_unreachable("not a statement");
+}
+
+void ProbeEmitter::emitIf(IfStmt *S) {
+  LLVMContext &C = B.getContext();
+  Value *Cond = emitCondition(S->getCond());
+  auto *Then = BasicBlock::Create(C, "if.then", Fn);
+  auto *Else = BasicBlock::Create(C, "if.else", Fn);
+  auto *End = BasicBlock::Create(C, "if.end", Fn);
+  B.CreateCondBr(Cond, Then, Else);
+  B.SetInsertPoint(Then);
+  emitStmt(S->getThen());
+  B.CreateBr(End);
+  B.SetInsertPoint(Else);
+  emitStmt(S->getElse());
+  B.CreateBr(End);
+  B.SetInsertPoint(End);
+}
+
+/// while/for. Loops are bounded by the verifier (bpf_loop-free bounded
+/// loops need Linux 5.3+); MAXACTION accounting is the language issue's.
+void ProbeEmitter::emitWhile(Expr *Cond, Stmt *Body, Expr *Incr, SMLoc Loc) {
+  LLVMContext &C = B.getContext();
+  auto *Head = BasicBlock::Create(C, "loop.cond", Fn);
+  auto *BodyBB = BasicBlock::Create(C, "loop.body", Fn);
+  auto *Step = BasicBlock::Create(C, "loop.step", Fn);
+  auto *End = BasicBlock::Create(C, "loop.end", Fn);
+  B.CreateBr(Head);
+  B.SetInsertPoint(Head);
+  if (Cond)
+    B.CreateCondBr(emitCondition(Cond), BodyBB, End);
+  else
+    B.CreateBr(BodyBB);
+  B.SetInsertPoint(BodyBB);
+  Loops.push_back({End, Step});
+  emitStmt(Body);
+  Loops.pop_back();
+  B.CreateBr(Step);
+  B.SetInsertPoint(Step);
+  if (Incr)
+    emitExpr(Incr);
+  B.CreateBr(Head);
+  B.SetInsertPoint(End);
+  (void)Loc;
+}

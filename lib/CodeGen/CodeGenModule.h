@@ -1,0 +1,151 @@
+//===- CodeGenModule.h - Module-level state of code generation -*- C++ -*-===//
+//
+// Owns what every probe shares: the LLVM module, debug info (which becomes
+// BTF), the runtime maps and variables the loader knows by name, the storage
+// of script globals, and the metadata text (.stapc.meta).
+//
+//===----------------------------------------------------------------------===//
+#ifndef STAPC_LIB_CODEGEN_CODEGENMODULE_H
+#define STAPC_LIB_CODEGEN_CODEGENMODULE_H
+
+#include "stapc/Basic/Diagnostic.h"
+#include "stapc/CodeGen/CodeGen.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/IR/DIBuilder.h"
+#include "llvm/IR/Module.h"
+
+#include <string>
+#include <vector>
+
+namespace stapc {
+
+/// Byte layout of a value or key column of an array.
+struct SlotLayout {
+  TypeKind Ty = TypeKind::Long;
+  unsigned Offset = 0;
+  unsigned Size = 8;
+};
+
+/// Where a script global lives.
+struct GlobalStorage {
+  const VarDecl *Var = nullptr;
+  llvm::GlobalVariable *GV = nullptr; // scalar: the variable; array: the map
+  bool IsArray = false;
+  std::vector<SlotLayout> Keys;       // arrays: key columns
+  unsigned KeySize = 0;
+  SlotLayout Value;                   // element (arrays) or the scalar
+};
+
+class CodeGenModule {
+public:
+  CodeGenModule(llvm::LLVMContext &C, const Program &Prog,
+                DiagnosticEngine &Diags, const CodeGenOptions &Opts);
+
+  std::unique_ptr<llvm::Module> run();
+
+  llvm::LLVMContext &getLLVMContext() { return Ctx; }
+  llvm::Module &getModule() { return *M; }
+  llvm::DIBuilder &getDIBuilder() { return *DIB; }
+  DiagnosticEngine &getDiags() { return Diags; }
+  const CodeGenOptions &getOptions() const { return Opts; }
+  const Program &getProgram() const { return Prog; }
+
+  // Runtime objects known to the loader (see RecordFormat.h).
+  llvm::GlobalVariable *getRingBuffer() const { return RingBuf; }
+  llvm::GlobalVariable *getScratchMap() const { return Scratch; }
+  llvm::GlobalVariable *getExitingVar() const { return Exiting; }
+  llvm::GlobalVariable *getDroppedVar() const { return Dropped; }
+  llvm::GlobalVariable *getTargetPidVar() const { return TargetPid; }
+  llvm::GlobalVariable *getSkippedVar() const { return Skipped; }
+  /// Record how the loader attaches a probe program (a .stapc.meta line).
+  void addProbeLine(std::string Line) { ProbeLines.push_back(std::move(Line)); }
+
+  const GlobalStorage &getGlobal(const VarDecl *V) const;
+
+  /// Register a printf format / runtime error message; returns its id.
+  unsigned addFormat(llvm::StringRef Fmt);
+  unsigned addError(SMLoc Loc, llvm::StringRef Message);
+
+  /// A string literal as a constant in .rodata (NUL-terminated).
+  llvm::Constant *getStringConstant(llvm::StringRef S);
+
+  /// Debug info helpers.
+  llvm::DILocation *getDebugLoc(SMLoc Loc, llvm::DIScope *Scope);
+  unsigned getLine(SMLoc Loc) const;
+  llvm::DIType *getLongDI();
+  llvm::DIType *getIntDI();
+  llvm::DIType *getCharArrayDI(unsigned N);
+  llvm::DIFile *getFile() const { return File; }
+  llvm::DICompileUnit *getCompileUnit() const { return CU; }
+
+  /// Bytes needed by the scratch area; probes report their need.
+  void noteScratchUse(unsigned Bytes) {
+    ScratchSize = std::max(ScratchSize, Bytes);
+  }
+  /// Scratch layout: a per-CPU busy flag at 0 (probes that interrupt a
+  /// running probe on the same CPU are skipped, as stap does), the output
+  /// record area at RecordBase, then string slots from getSlotBase().
+  static constexpr unsigned RecordBase = 8;
+  /// Offset where string slots start (after the record area).
+  unsigned getSlotBase() const { return SlotBase; }
+  unsigned getRecordMask() const { return RecordMask; }
+
+  /// Size in bytes of a value of type T in storage.
+  unsigned storageSize(TypeKind T) const {
+    return T == TypeKind::String ? alignTo8(Opts.MaxStringLen) : 8;
+  }
+  static unsigned alignTo8(unsigned N) { return (N + 7) & ~7u; }
+
+private:
+  void emitRuntimeObjects();
+  void emitGlobals();
+  void emitProbes();
+  void emitMetadata();
+  void emitLicense();
+  void finishScratchMap();
+  void computeRecordArea();
+
+  llvm::GlobalVariable *createMap(llvm::StringRef Name, unsigned MapType,
+                                  unsigned MaxEntries, llvm::DIType *KeyDI,
+                                  llvm::DIType *ValueDI, unsigned KeySize,
+                                  unsigned ValueSize);
+  llvm::GlobalVariable *createDataVar(llvm::StringRef Name, llvm::Type *Ty,
+                                      llvm::Constant *Init,
+                                      llvm::StringRef Section,
+                                      llvm::DIType *DI, bool IsConst);
+  llvm::DIType *getArrayKeyDI(const GlobalStorage &S, llvm::StringRef Name);
+  llvm::DIType *getSlotDI(const SlotLayout &L);
+
+  llvm::LLVMContext &Ctx;
+  const Program &Prog;
+  DiagnosticEngine &Diags;
+  const CodeGenOptions &Opts;
+  std::unique_ptr<llvm::Module> M;
+  std::unique_ptr<llvm::DIBuilder> DIB;
+  llvm::DICompileUnit *CU = nullptr;
+  llvm::DIFile *File = nullptr;
+  llvm::DIType *LongDI = nullptr, *IntDI = nullptr, *CharDI = nullptr;
+  std::vector<llvm::Metadata *> DIGlobals;
+  std::vector<llvm::GlobalValue *> Used;
+
+  llvm::GlobalVariable *RingBuf = nullptr, *Scratch = nullptr;
+  llvm::GlobalVariable *Exiting = nullptr, *Dropped = nullptr;
+  llvm::GlobalVariable *TargetPid = nullptr, *Skipped = nullptr;
+  llvm::DenseMap<const VarDecl *, GlobalStorage> Globals;
+  llvm::StringMap<llvm::Constant *> Strings;
+
+  std::vector<std::string> Formats;
+  std::vector<std::string> ErrorMessages;
+  std::vector<std::string> ProbeLines;
+
+  unsigned ScratchSize = 8;
+  unsigned SlotBase = 0;
+  unsigned RecordMask = 0;
+
+  friend class ProbeEmitter;
+};
+
+} // namespace stapc
+
+#endif

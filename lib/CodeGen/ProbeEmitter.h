@@ -1,0 +1,126 @@
+//===- ProbeEmitter.h - Lower one probe instance to a BPF program -*- C++ -*-===//
+//
+// A ProbeEmitter turns one ProbeInstance into one BPF program. Its
+// implementation is split by feature: CGProbe.cpp (program shape per probe
+// kind, prologue/epilogue), CGStmt.cpp, CGExpr.cpp, CGString.cpp,
+// CGArray.cpp, CGPrint.cpp (output records), CGBuiltin.cpp, CGTarget.cpp
+// (typed context values). User functions are inlined at each call.
+//
+// Values: a long is an i64; a string is a pointer to a NUL-terminated
+// buffer of at most MAXSTRINGLEN bytes (a scratch slot, a global, or a
+// .rodata literal).
+//
+//===----------------------------------------------------------------------===//
+#ifndef STAPC_LIB_CODEGEN_PROBEEMITTER_H
+#define STAPC_LIB_CODEGEN_PROBEEMITTER_H
+
+#include "BPFIRBuilder.h"
+#include "CodeGenModule.h"
+
+#include "stapc/Sema/Builtins.h"
+
+#include "llvm/IR/Function.h"
+
+namespace stapc {
+
+class ProbeEmitter {
+public:
+  ProbeEmitter(CodeGenModule &CGM, const ProbeInstance &P, unsigned Index);
+  void emit();
+
+  // CGStmt.cpp
+  void emitStmt(Stmt *S);
+  void emitBlock(BlockStmt *S);
+  void emitIf(IfStmt *S);
+  void emitWhile(Expr *Cond, Stmt *Body, Expr *Incr, SMLoc Loc);
+  void emitDelete(DeleteStmt *S);
+
+  // CGExpr.cpp
+  llvm::Value *emitExpr(Expr *E);
+  llvm::Value *emitCondition(Expr *E); // i1
+  llvm::Value *emitBinary(BinaryExpr *E);
+  llvm::Value *emitAssign(AssignExpr *E);
+  llvm::Value *emitIncDec(Expr *Operand, bool Inc, bool Postfix);
+  llvm::Value *emitLongOp(BinaryOp Op, llvm::Value *L, llvm::Value *R,
+                          SMLoc Loc);
+  llvm::Value *emitTernary(TernaryExpr *E);
+  llvm::Value *emitLogical(BinaryExpr *E);
+  /// Store V (of type T) into the variable or array element Target.
+  void storeTo(Expr *Target, llvm::Value *V);
+  /// Read-modify-write of a long variable/element: returns {old, new}.
+  std::pair<llvm::Value *, llvm::Value *>
+  updateLong(Expr *Target, BinaryOp Op, llvm::Value *Operand, SMLoc Loc);
+
+  // CGString.cpp
+  llvm::Value *allocStringSlot();
+  void copyString(llvm::Value *Dst, llvm::Value *Src);
+  llvm::Value *emitStringCompare(BinaryOp Op, llvm::Value *L, llvm::Value *R);
+  llvm::Value *emitConcat(llvm::Value *L, llvm::Value *R);
+
+  // CGArray.cpp
+  llvm::Value *buildKey(const GlobalStorage &S, llvm::ArrayRef<Expr *> Keys);
+  llvm::Value *emitArrayRead(ArrayIndex *E);
+  llvm::Value *emitArrayElementPtr(ArrayIndex *E, bool Create);
+  llvm::Value *emitInExpr(InExpr *E);
+
+  // CGPrint.cpp
+  void emitPrint(FunctionCall *E, llvm::StringRef Format,
+                 llvm::ArrayRef<Expr *> Args);
+  void emitRecord(uint32_t Type, uint32_t Id, llvm::ArrayRef<llvm::Value *> Args,
+                  llvm::ArrayRef<TypeKind> Types);
+  void emitPrintFamily(FunctionCall *E, BuiltinID ID);
+
+  // CGBuiltin.cpp
+  llvm::Value *emitCall(FunctionCall *E);
+  llvm::Value *emitBuiltin(FunctionCall *E, BuiltinID ID);
+  llvm::Value *emitUserCall(FunctionCall *E);
+
+  // CGTarget.cpp
+  llvm::Value *emitTargetExpr(TargetExpr *E);
+  /// Follow `->a->b[2]` from a pointer of BTF type TypeId with CO-RE
+  /// relocated accesses; returns the final value as a long.
+  llvm::Value *emitMemberChain(TargetExpr *E, llvm::Value *Base,
+                               uint32_t TypeId);
+
+  /// A runtime error: send an ERROR record and branch out of the probe
+  /// (the current block is terminated afterwards).
+  void emitRuntimeError(SMLoc Loc, llvm::StringRef Message,
+                        llvm::ArrayRef<llvm::Value *> Args = {},
+                        llvm::ArrayRef<TypeKind> Types = {});
+  /// Branch to Exit when Cond (i1) holds, continuing in a new block.
+  void exitIf(llvm::Value *Cond, SMLoc Loc, llvm::StringRef Message);
+  /// Start a fresh block after a terminator so emission can go on.
+  void startDeadBlock();
+
+  void setLoc(SMLoc Loc);
+  llvm::Value *getLocal(const VarDecl *V);
+  void initLocals(llvm::ArrayRef<VarDecl *> Vars);
+
+  CodeGenModule &CGM;
+  const ProbeInstance &Probe;
+  unsigned Index;
+  BPFIRBuilder B;
+  llvm::Function *Fn = nullptr;
+  llvm::DISubprogram *SP = nullptr;
+  llvm::Value *CtxArg = nullptr;
+  llvm::Value *Scratch = nullptr; // this CPU's scratch buffer
+  llvm::BasicBlock *ExitBB = nullptr;
+  unsigned NextSlot = 0;
+
+  llvm::DenseMap<const VarDecl *, llvm::Value *> Locals;
+  struct LoopTargets {
+    llvm::BasicBlock *Break, *Continue;
+  };
+  std::vector<LoopTargets> Loops;
+  struct InlineFrame {
+    FunctionDecl *Fn;
+    llvm::Value *Result; // alloca (long) or slot (string), or null
+    llvm::BasicBlock *Return;
+    size_t LoopDepth;
+  };
+  std::vector<InlineFrame> Frames;
+};
+
+} // namespace stapc
+
+#endif

@@ -1,0 +1,232 @@
+//===- ProbeResolution.cpp - Probe points to concrete probe instances -----===//
+//
+// One small matcher per probe kind. Each turns a probe point whose first
+// component names it into ProbeInstances that CodeGen knows how to attach.
+//
+//===----------------------------------------------------------------------===//
+#include "SemaImpl.h"
+
+#include "stapc/AST/ASTPrinter.h"
+#include "stapc/Sema/KernelTypes.h"
+
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace stapc;
+
+namespace {
+
+/// Canonical text of a probe point, as pp() returns it.
+std::string ppText(const ProbePoint &P) {
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  for (size_t I = 0; I < P.Components.size(); ++I) {
+    const ProbePointComponent &C = P.Components[I];
+    if (I)
+      OS << '.';
+    OS << C.Name;
+    if (C.Arg) {
+      OS << '(';
+      printExpr(OS, C.Arg);
+      OS << ')';
+    }
+  }
+  return S;
+}
+
+struct PointView {
+  const ProbePoint &P;
+  size_t size() const { return P.Components.size(); }
+  StringRef name(size_t I) const { return P.Components[I].Name; }
+  const ProbePointComponent &comp(size_t I) const { return P.Components[I]; }
+};
+
+bool integerArg(const ProbePointComponent &C, int64_t &V) {
+  if (auto *L = llvm::dyn_cast_or_null<IntegerLiteral>(C.Arg)) {
+    V = L->getValue();
+    return true;
+  }
+  if (auto *U = llvm::dyn_cast_or_null<UnaryExpr>(C.Arg))
+    if (U->getOp() == UnaryOp::Neg)
+      if (auto *L = llvm::dyn_cast<IntegerLiteral>(U->getOperand())) {
+        V = -L->getValue();
+        return true;
+      }
+  return false;
+}
+
+bool stringArg(const ProbePointComponent &C, StringRef &V) {
+  if (auto *L = llvm::dyn_cast_or_null<StringLiteral>(C.Arg)) {
+    V = L->getValue();
+    return true;
+  }
+  return false;
+}
+
+} // namespace
+
+/// begin, end, error, never with an optional priority.
+static bool resolveSession(SemaImpl &S, ProbeDecl *D, const ProbePoint &P,
+                           ProbeInstance &I) {
+  PointView V{P};
+  StringRef N = V.name(0);
+  if (V.size() != 1) {
+    S.Diags.error(V.comp(1).Loc, "'" + N + "' takes no further components");
+    return false;
+  }
+  if (N == "begin")
+    I.Kind = ProbeKind::Begin;
+  else if (N == "end")
+    I.Kind = ProbeKind::End;
+  else
+    I.Kind = ProbeKind::Error;
+  if (V.comp(0).Arg && !integerArg(V.comp(0), I.Priority)) {
+    S.Diags.error(V.comp(0).Arg->getLoc(),
+                  "the priority of '" + N + "' must be an integer literal");
+    return false;
+  }
+  return true;
+}
+
+/// timer.s(N) .ms .us .ns .hz .jiffies and timer.profile.
+static bool resolveTimer(SemaImpl &S, const ProbePoint &P, ProbeInstance &I) {
+  PointView V{P};
+  if (V.size() < 2) {
+    S.Diags.error(P.Loc, "'timer' needs a unit: timer.s(N), timer.ms(N), "
+                         "timer.us(N), timer.ns(N), timer.hz(N), "
+                         "timer.jiffies(N) or timer.profile");
+    return false;
+  }
+  I.Kind = ProbeKind::Timer;
+  StringRef Unit = V.name(1);
+  if (Unit == "profile" && V.size() == 2) {
+    // stap's timer.profile fires on every CPU at the scheduler tick rate.
+    I.PeriodNs = 1000000000ull / 250;
+    I.AllCpus = true;
+    return true;
+  }
+  int64_t N = 0;
+  if (!integerArg(V.comp(1), N) || N <= 0) {
+    S.Diags.error(V.comp(1).Loc, "timer." + Unit +
+                                     " needs a positive integer literal "
+                                     "argument, e.g. timer." +
+                                     Unit + "(100)");
+    return false;
+  }
+  uint64_t Mult;
+  if (Unit == "s" || Unit == "sec")
+    Mult = 1000000000ull;
+  else if (Unit == "ms" || Unit == "msec")
+    Mult = 1000000ull;
+  else if (Unit == "us" || Unit == "usec")
+    Mult = 1000ull;
+  else if (Unit == "ns" || Unit == "nsec")
+    Mult = 1;
+  else if (Unit == "jiffies")
+    Mult = 1000000000ull / 250; // CONFIG_HZ=250 on Debian kernels
+  else if (Unit == "hz") {
+    I.PeriodNs = 1000000000ull / uint64_t(N);
+    Mult = 0;
+  } else {
+    S.Diags.error(V.comp(1).Loc, "unknown timer unit '" + Unit +
+                                     "' (expected s, ms, us, ns, hz, "
+                                     "jiffies or profile)");
+    return false;
+  }
+  if (Mult)
+    I.PeriodNs = uint64_t(N) * Mult;
+  if (V.size() > 2) {
+    S.Diags.error(V.comp(2).Loc,
+                  "timer." + V.name(2) + " is not supported; stapc timers "
+                  "take no .randomize component yet");
+    return false;
+  }
+  if (I.PeriodNs < 100000) {
+    S.Diags.error(V.comp(1).Loc, "timer period below 100us is refused: the "
+                                 "kernel would spend its time in the probe");
+    return false;
+  }
+  return true;
+}
+
+bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P) {
+  PointView V{P};
+  if (V.size() == 0)
+    return false;
+  ProbeInstance Base;
+  Base.PP = ppText(P);
+  Base.Decl = D;
+  Base.Point = &P;
+  Base.Body = D->getBody();
+
+  StringRef Head = V.name(0);
+  if (Head == "never")
+    return true; // never fires: nothing to emit
+  if (Head == "begin" || Head == "end" || Head == "error") {
+    if (!resolveSession(*this, D, P, Base))
+      return false;
+    Prog.Probes.push_back(std::move(Base));
+    return true;
+  }
+  if (Head == "timer") {
+    if (!resolveTimer(*this, P, Base))
+      return false;
+    Prog.Probes.push_back(std::move(Base));
+    return true;
+  }
+  if (Head == "kernel" && V.size() == 2 && V.name(1) == "trace") {
+    StringRef Pattern;
+    if (!stringArg(V.comp(1), Pattern)) {
+      Diags.error(V.comp(1).Loc, "kernel.trace needs a string argument: "
+                                 "kernel.trace(\"sched_switch\")");
+      return false;
+    }
+    if (!Opts.Types) {
+      Diags.error(P.Loc, "kernel.trace probes need kernel BTF (none could be "
+                         "read; pass --btf FILE)");
+      return false;
+    }
+    // "system:name" -- BTF knows tracepoints by name only.
+    size_t Colon = Pattern.find(':');
+    if (Colon != StringRef::npos)
+      Pattern = Pattern.substr(Colon + 1);
+    std::vector<std::string> Names = Opts.Types->findTracepoints(Pattern);
+    if (Names.empty()) {
+      if (!P.Optional)
+        Diags.error(V.comp(1).Loc,
+                    "semantic error: no kernel tracepoint matches '" +
+                        Pattern + "' (stapc -l 'kernel.trace(\"*\")' lists "
+                                  "them)");
+      return P.Optional;
+    }
+    for (const std::string &Name : Names) {
+      ProbeInstance I = Base;
+      I.Kind = ProbeKind::Tracepoint;
+      I.Tracepoint = Name;
+      I.PP = "kernel.trace(\"" + Name + "\")";
+      Opts.Types->getTracepointArgs(Name, I.Args);
+      Prog.Probes.push_back(std::move(I));
+    }
+    return true;
+  }
+  if (P.Optional)
+    return true;
+  Diags.error(P.Loc, "semantic error: probe point '" + Base.PP +
+                         "' is not supported by stapc (yet); supported: "
+                         "begin, end, error, never, timer.*, kernel.trace");
+  return false;
+}
+
+void SemaImpl::resolveProbes(ScriptFile &F) {
+  for (Decl *D : F.Decls) {
+    auto *PD = llvm::dyn_cast<ProbeDecl>(D);
+    if (!PD)
+      continue;
+    for (const ProbePoint &P : PD->getPoints()) {
+      if (P.Condition)
+        Diags.error(P.Condition->getLoc(),
+                    "conditional probes ('if (...)') are not supported yet");
+      expandPoint(PD, P);
+    }
+  }
+}
