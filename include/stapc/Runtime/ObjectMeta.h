@@ -1,0 +1,69 @@
+//===- ObjectMeta.h - The .stapc.meta section of a stapc object -*- C++ -*-===//
+//
+// Parses the metadata text (see docs/ObjectFormat.md) into probe
+// declarations and format/error tables, and reads it out of an ELF file
+// with libelf. Everything reports problems as a message string; nothing
+// here aborts on bad input.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STAPC_RUNTIME_OBJECTMETA_H
+#define STAPC_RUNTIME_OBJECTMETA_H
+
+#include "stapc/Runtime/Formatter.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stapc::runtime {
+
+enum class ProbeKind { Begin, End, Error, Event, Perf };
+
+/// A `perf TYPE CONFIG period|freq N all|one` probe's event.
+struct PerfSpec {
+  uint32_t Type = 0;
+  uint64_t Config = 0;
+  bool UseFrequency = false; ///< `freq`: N is a frequency in Hz.
+  uint64_t PeriodOrFrequency = 0;
+  bool AllCpus = true; ///< `all`: one event per CPU; `one`: CPU 0 only.
+};
+
+struct ProbeDecl {
+  ProbeKind Kind = ProbeKind::Event;
+  std::string Program;   ///< BPF program (function) name.
+  std::string Point;     ///< The stap probe point, for messages.
+  int64_t Priority = 0;  ///< begin/end/error only.
+  PerfSpec Perf;         ///< perf only.
+  unsigned Line = 0;     ///< Line in the metadata text.
+};
+
+struct ObjectMeta {
+  unsigned Version = 0;
+  std::vector<ProbeDecl> Probes; ///< In metadata (object) order.
+  std::map<uint32_t, Format> Formats;
+  std::map<uint32_t, Format> Errors;
+
+  /// Probes of one kind; begin/end/error sorted by priority, then order.
+  std::vector<const ProbeDecl *> probesOfKind(ProbeKind K) const;
+  /// The probe point of a program, or the program name if unknown.
+  std::string pointOfProgram(std::string_view Program) const;
+};
+
+/// Parses metadata text. On failure returns nullopt and sets Err to a
+/// message of the form "line N: what is wrong".
+std::optional<ObjectMeta> parseObjectMeta(std::string_view Text, std::string &Err);
+
+/// Decodes a double-quoted string with C escapes starting at Text[Pos];
+/// advances Pos past the closing quote. Exposed for the unit tests.
+std::optional<std::string> parseQuoted(std::string_view Text, size_t &Pos);
+
+/// Reads the STAPC_META_SECTION of the ELF file at Path. Messages:
+/// "cannot open ...", "not an ELF file", "no .stapc.meta section ...".
+std::optional<std::string> readMetaSection(const std::string &Path, std::string &Err);
+
+} // namespace stapc::runtime
+
+#endif // STAPC_RUNTIME_OBJECTMETA_H

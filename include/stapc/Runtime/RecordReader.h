@@ -1,0 +1,60 @@
+//===- RecordReader.h - Decode and print ring buffer records -----*- C++ -*-===//
+//
+// Turns the records a stapc object writes into its STAPC_RINGBUF_MAP into
+// output: PRINTF records become text on the output stream, ERROR records
+// "ERROR: ..." lines on stderr, EXIT records a request to stop.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STAPC_RUNTIME_RECORDREADER_H
+#define STAPC_RUNTIME_RECORDREADER_H
+
+#include "stapc/Runtime/Formatter.h"
+#include "stapc/Runtime/ObjectMeta.h"
+
+#include <cstdio>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace stapc::runtime {
+
+/// Decodes the payload of a record (Record includes the 8-byte header)
+/// into arguments of the given kinds. Each argument starts on an 8-byte
+/// boundary from the record start. Returns nullopt and sets Err if the
+/// record is too short or a string length runs past its end.
+std::optional<std::vector<FormatArg>>
+decodeArguments(std::span<const char> Record, const std::vector<ArgKind> &Kinds,
+                std::string &Err);
+
+class RecordReader {
+public:
+  RecordReader(const ObjectMeta &Meta, std::FILE *Out, std::FILE *Err)
+      : Meta(Meta), Out(Out), Err(Err) {}
+
+  /// Handles one record. Output is buffered until flush().
+  void handle(std::span<const char> Record);
+  /// Writes buffered output and flushes the stream.
+  void flush();
+
+  bool sawExit() const { return SawExit; }
+  unsigned errorCount() const { return Errors; }
+  unsigned malformedCount() const { return Malformed; }
+
+private:
+  void handlePrintf(uint32_t Id, std::span<const char> Record);
+  void handleError(uint32_t Id, std::span<const char> Record);
+  void malformed(const std::string &Why);
+
+  const ObjectMeta &Meta;
+  std::FILE *Out;
+  std::FILE *Err;
+  std::string Pending;
+  bool SawExit = false;
+  unsigned Errors = 0;
+  unsigned Malformed = 0;
+};
+
+} // namespace stapc::runtime
+
+#endif // STAPC_RUNTIME_RECORDREADER_H

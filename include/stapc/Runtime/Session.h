@@ -1,0 +1,26 @@
+//===- Session.h - Run one stapc object from load to exit -------*- C++ -*-===//
+#ifndef STAPC_RUNTIME_SESSION_H
+#define STAPC_RUNTIME_SESSION_H
+
+#include <cstdint>
+#include <string>
+
+namespace stapc::runtime {
+
+struct SessionOptions {
+  std::string ObjectPath;
+  std::string OutputPath; ///< -o FILE; empty = stdout.
+  std::string Command;    ///< -c CMD; empty = none.
+  int64_t TargetPid = 0;  ///< -x PID.
+  double TimeoutSeconds = 0; ///< -T SECS; 0 = none.
+  int Verbosity = 0;      ///< -v count.
+};
+
+/// Loads, attaches, runs and tears down the object. Returns the process
+/// exit status: 0, or 1 after a load/attach failure or runtime errors.
+/// Diagnostics go to stderr as "stapc-run: error: ...".
+int runSession(const SessionOptions &Options);
+
+} // namespace stapc::runtime
+
+#endif // STAPC_RUNTIME_SESSION_H

@@ -1,0 +1,261 @@
+//===- ObjectMeta.cpp - Parse the .stapc.meta text ------------------------===//
+//
+// Line-oriented: a keyword, space-separated fields, and at most one
+// double-quoted string at the end of the line. Unknown keywords are
+// skipped so that newer compilers can add lines older loaders ignore; a
+// version other than STAPC_FORMAT_VERSION is refused.
+//
+//===----------------------------------------------------------------------===//
+#include "stapc/Runtime/ObjectMeta.h"
+#include "stapc/Object/RecordFormat.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace stapc::runtime {
+
+std::optional<std::string> parseQuoted(std::string_view Text, size_t &Pos) {
+  if (Pos >= Text.size() || Text[Pos] != '"')
+    return std::nullopt;
+  std::string Out;
+  for (++Pos; Pos < Text.size(); ++Pos) {
+    char C = Text[Pos];
+    if (C == '"') {
+      ++Pos;
+      return Out;
+    }
+    if (C != '\\') {
+      Out += C;
+      continue;
+    }
+    if (++Pos >= Text.size())
+      return std::nullopt;
+    char E = Text[Pos];
+    switch (E) {
+    case 'n': Out += '\n'; break;
+    case 't': Out += '\t'; break;
+    case 'r': Out += '\r'; break;
+    case 'a': Out += '\a'; break;
+    case 'b': Out += '\b'; break;
+    case 'f': Out += '\f'; break;
+    case 'v': Out += '\v'; break;
+    case '\\': case '"': case '\'': case '?': Out += E; break;
+    default: {
+      if (E < '0' || E > '7')
+        return std::nullopt;
+      // Up to three octal digits.
+      unsigned V = 0;
+      for (int I = 0; I < 3 && Pos < Text.size() && Text[Pos] >= '0' &&
+                      Text[Pos] <= '7';
+           ++I, ++Pos)
+        V = V * 8 + (Text[Pos] - '0');
+      --Pos;
+      if (V > 255)
+        return std::nullopt;
+      Out += static_cast<char>(V);
+    }
+    }
+  }
+  return std::nullopt; // Unterminated.
+}
+
+namespace {
+/// Splits one metadata line into leading words and an optional final
+/// quoted string.
+struct LineFields {
+  std::vector<std::string_view> Words;
+  std::optional<std::string> Quoted;
+};
+
+std::optional<LineFields> splitLine(std::string_view Line) {
+  LineFields F;
+  size_t Pos = 0;
+  while (Pos < Line.size()) {
+    if (Line[Pos] == ' ' || Line[Pos] == '\t' || Line[Pos] == '\r') {
+      ++Pos;
+      continue;
+    }
+    if (Line[Pos] == '"') {
+      if (F.Quoted)
+        return std::nullopt;
+      F.Quoted = parseQuoted(Line, Pos);
+      if (!F.Quoted)
+        return std::nullopt;
+      continue;
+    }
+    if (F.Quoted) // Words after the string are not allowed.
+      return std::nullopt;
+    size_t End = Line.find_first_of(" \t\r\"", Pos);
+    if (End == std::string_view::npos)
+      End = Line.size();
+    F.Words.push_back(Line.substr(Pos, End - Pos));
+    Pos = End;
+  }
+  return F;
+}
+
+template <typename T> bool parseNumber(std::string_view S, T &Out) {
+  if (S.empty())
+    return false;
+  const char *End = S.data() + S.size();
+  auto R = std::from_chars(S.data(), End, Out);
+  return R.ec == std::errc() && R.ptr == End;
+}
+
+class MetaParser {
+public:
+  std::optional<ObjectMeta> parse(std::string_view Text, std::string &Err);
+
+private:
+  bool parseLine(const LineFields &F);
+  bool parseProbe(const LineFields &F);
+  bool parsePerf(const LineFields &F, ProbeDecl &P);
+  bool parseTable(const LineFields &F, std::map<uint32_t, Format> &Table);
+  bool fail(std::string Msg) {
+    Error = "line " + std::to_string(LineNo) + ": " + std::move(Msg);
+    return false;
+  }
+
+  ObjectMeta Meta;
+  unsigned LineNo = 0;
+  std::string Error;
+};
+} // namespace
+
+std::optional<ObjectMeta> MetaParser::parse(std::string_view Text, std::string &Err) {
+  // Trailing NUL padding (the section is a C char array) is ignored.
+  size_t Last = Text.find_last_not_of('\0');
+  Text = Last == std::string_view::npos ? std::string_view() : Text.substr(0, Last + 1);
+  if (Text.find('\0') != std::string_view::npos) {
+    Err = "metadata contains a NUL byte before its end";
+    return std::nullopt;
+  }
+  while (!Text.empty()) {
+    size_t NL = Text.find('\n');
+    std::string_view Line = Text.substr(0, NL);
+    Text = NL == std::string_view::npos ? std::string_view() : Text.substr(NL + 1);
+    ++LineNo;
+    std::optional<LineFields> F = splitLine(Line);
+    if (!F) {
+      fail("malformed quoted string");
+      Err = Error;
+      return std::nullopt;
+    }
+    if (!parseLine(*F)) {
+      Err = Error;
+      return std::nullopt;
+    }
+  }
+  if (Meta.Version == 0) {
+    Err = "empty metadata (no 'stapc-meta' line)";
+    return std::nullopt;
+  }
+  return std::move(Meta);
+}
+
+bool MetaParser::parseLine(const LineFields &F) {
+  if (LineNo == 1) {
+    unsigned V = 0;
+    if (F.Words.size() != 2 || F.Words[0] != STAPC_META_MAGIC || F.Quoted ||
+        !parseNumber(F.Words[1], V))
+      return fail("expected '" STAPC_META_MAGIC " VERSION' as the first line");
+    if (V != STAPC_FORMAT_VERSION)
+      return fail("unsupported object format version " + std::to_string(V) +
+                  " (this stapc-run reads version " +
+                  std::to_string(STAPC_FORMAT_VERSION) + ")");
+    Meta.Version = V;
+    return true;
+  }
+  if (F.Words.empty())
+    return F.Quoted ? fail("line starts with a string") : true; // Blank line.
+  if (F.Words[0] == "probe")
+    return parseProbe(F);
+  if (F.Words[0] == "format")
+    return parseTable(F, Meta.Formats);
+  if (F.Words[0] == "error")
+    return parseTable(F, Meta.Errors);
+  return true; // Unknown keyword: ignored for forward compatibility.
+}
+
+bool MetaParser::parseProbe(const LineFields &F) {
+  if (F.Words.size() < 3 || !F.Quoted)
+    return fail("expected 'probe PROG KIND ... \"POINT\"'");
+  ProbeDecl P;
+  P.Program = std::string(F.Words[1]);
+  P.Point = *F.Quoted;
+  P.Line = LineNo;
+  std::string_view Kind = F.Words[2];
+  if (Kind == "begin" || Kind == "end" || Kind == "error") {
+    P.Kind = Kind == "begin" ? ProbeKind::Begin
+             : Kind == "end" ? ProbeKind::End
+                             : ProbeKind::Error;
+    if (F.Words.size() != 4 || !parseNumber(F.Words[3], P.Priority))
+      return fail("expected 'probe PROG " + std::string(Kind) + " PRIORITY \"POINT\"'");
+  } else if (Kind == "event") {
+    P.Kind = ProbeKind::Event;
+    if (F.Words.size() != 3)
+      return fail("expected 'probe PROG event \"POINT\"'");
+  } else if (Kind == "perf") {
+    P.Kind = ProbeKind::Perf;
+    if (!parsePerf(F, P))
+      return false;
+  } else {
+    return fail("unknown probe kind '" + std::string(Kind) + "'");
+  }
+  Meta.Probes.push_back(std::move(P));
+  return true;
+}
+
+bool MetaParser::parsePerf(const LineFields &F, ProbeDecl &P) {
+  const char *Usage = "expected 'probe PROG perf TYPE CONFIG period|freq N all|one \"POINT\"'";
+  if (F.Words.size() != 8)
+    return fail(Usage);
+  PerfSpec &S = P.Perf;
+  if (!parseNumber(F.Words[3], S.Type) || !parseNumber(F.Words[4], S.Config) ||
+      !parseNumber(F.Words[6], S.PeriodOrFrequency))
+    return fail(Usage);
+  if (F.Words[5] != "period" && F.Words[5] != "freq")
+    return fail(Usage);
+  if (F.Words[7] != "all" && F.Words[7] != "one")
+    return fail(Usage);
+  if (S.PeriodOrFrequency == 0)
+    return fail("perf period or frequency must be positive");
+  S.UseFrequency = F.Words[5] == "freq";
+  S.AllCpus = F.Words[7] == "all";
+  return true;
+}
+
+bool MetaParser::parseTable(const LineFields &F, std::map<uint32_t, Format> &Table) {
+  uint32_t Id = 0;
+  if (F.Words.size() != 2 || !F.Quoted || !parseNumber(F.Words[1], Id))
+    return fail("expected '" + std::string(F.Words[0]) + " ID \"TEXT\"'");
+  if (!Table.emplace(Id, Format::parse(*F.Quoted)).second)
+    return fail("duplicate " + std::string(F.Words[0]) + " id " + std::to_string(Id));
+  return true;
+}
+
+std::optional<ObjectMeta> parseObjectMeta(std::string_view Text, std::string &Err) {
+  return MetaParser().parse(Text, Err);
+}
+
+std::vector<const ProbeDecl *> ObjectMeta::probesOfKind(ProbeKind K) const {
+  std::vector<const ProbeDecl *> Out;
+  for (const ProbeDecl &P : Probes)
+    if (P.Kind == K)
+      Out.push_back(&P);
+  // Equal priorities keep object order (Probes is in object order, so the
+  // address breaks ties).
+  std::sort(Out.begin(), Out.end(), [](const ProbeDecl *A, const ProbeDecl *B) {
+    return A->Priority != B->Priority ? A->Priority < B->Priority : A < B;
+  });
+  return Out;
+}
+
+std::string ObjectMeta::pointOfProgram(std::string_view Program) const {
+  for (const ProbeDecl &P : Probes)
+    if (P.Program == Program)
+      return P.Point;
+  return std::string(Program);
+}
+
+} // namespace stapc::runtime

@@ -1,0 +1,112 @@
+//===- RecordReader.cpp - Decode and print ring buffer records ------------===//
+#include "stapc/Runtime/RecordReader.h"
+#include "stapc/Object/RecordFormat.h"
+
+#include <cstring>
+
+namespace stapc::runtime {
+
+std::optional<std::vector<FormatArg>>
+decodeArguments(std::span<const char> Record, const std::vector<ArgKind> &Kinds,
+                std::string &Err) {
+  std::vector<FormatArg> Args;
+  size_t Offset = sizeof(stapc_record_header);
+  for (ArgKind K : Kinds) {
+    Offset = STAPC_ALIGN8(Offset);
+    if (K == ArgKind::Long) {
+      int64_t V;
+      if (Offset + sizeof(V) > Record.size()) {
+        Err = "record too short for argument " + std::to_string(Args.size() + 1);
+        return std::nullopt;
+      }
+      std::memcpy(&V, Record.data() + Offset, sizeof(V));
+      Args.push_back(FormatArg::ofLong(V));
+      Offset += sizeof(V);
+      continue;
+    }
+    stapc_string_header H;
+    if (Offset + sizeof(H) > Record.size()) {
+      Err = "record too short for argument " + std::to_string(Args.size() + 1);
+      return std::nullopt;
+    }
+    std::memcpy(&H, Record.data() + Offset, sizeof(H));
+    Offset += sizeof(H);
+    if (H.len > Record.size() - Offset) {
+      Err = "string argument " + std::to_string(Args.size() + 1) +
+            " runs past the end of the record";
+      return std::nullopt;
+    }
+    Args.push_back(FormatArg::ofString(std::string_view(Record.data() + Offset, H.len)));
+    Offset += H.len;
+  }
+  return Args;
+}
+
+void RecordReader::handle(std::span<const char> Record) {
+  stapc_record_header H;
+  if (Record.size() < sizeof(H)) {
+    malformed("record shorter than its header");
+    return;
+  }
+  std::memcpy(&H, Record.data(), sizeof(H));
+  switch (H.type) {
+  case STAPC_REC_PRINTF:
+    handlePrintf(H.id, Record);
+    return;
+  case STAPC_REC_EXIT:
+    SawExit = true;
+    return;
+  case STAPC_REC_ERROR:
+    handleError(H.id, Record);
+    return;
+  default:
+    malformed("unknown record type " + std::to_string(H.type));
+  }
+}
+
+void RecordReader::handlePrintf(uint32_t Id, std::span<const char> Record) {
+  auto It = Meta.Formats.find(Id);
+  if (It == Meta.Formats.end()) {
+    malformed("printf record names unknown format " + std::to_string(Id));
+    return;
+  }
+  std::string Why;
+  auto Args = decodeArguments(Record, It->second.argumentKinds(), Why);
+  if (!Args) {
+    malformed("format " + std::to_string(Id) + ": " + Why);
+    return;
+  }
+  It->second.format(*Args, Pending);
+}
+
+void RecordReader::handleError(uint32_t Id, std::span<const char> Record) {
+  ++Errors;
+  std::string Message;
+  auto It = Meta.Errors.find(Id);
+  if (It == Meta.Errors.end()) {
+    Message = "runtime error " + std::to_string(Id) + " (no message in the object)";
+  } else {
+    std::string Why;
+    auto Args = decodeArguments(Record, It->second.argumentKinds(), Why);
+    Message = Args ? It->second.format(*Args) : It->second.format({});
+  }
+  // Keep stdout and stderr in the order the records were written.
+  flush();
+  std::fprintf(Err, "ERROR: %s\n", Message.c_str());
+  std::fflush(Err);
+}
+
+void RecordReader::malformed(const std::string &Why) {
+  ++Malformed;
+  flush();
+  std::fprintf(Err, "WARNING: malformed output record skipped: %s\n", Why.c_str());
+}
+
+void RecordReader::flush() {
+  if (!Pending.empty())
+    std::fwrite(Pending.data(), 1, Pending.size(), Out);
+  Pending.clear();
+  std::fflush(Out);
+}
+
+} // namespace stapc::runtime

@@ -1,0 +1,337 @@
+//===- Session.cpp - Run one stapc object from load to exit ---------------===//
+//
+// The phases, in order (docs/ObjectFormat.md, "Loader behaviour"):
+//   read metadata -> open -> set .rodata -> load -> begin probes -> attach
+//   -> poll output until a stop condition -> set stapc_exiting, detach ->
+//   end (or error) probes -> drain output -> report lost records / errors.
+// Begin probes run before anything is attached: stap never runs another
+// handler before every begin probe finished, and this gives that guarantee
+// without a gate in the BPF code.
+//
+//===----------------------------------------------------------------------===//
+#include "stapc/Runtime/Session.h"
+#include "Attach.h"
+#include "Globals.h"
+#include "LibbpfLog.h"
+#include "TargetCommand.h"
+#include "stapc/Object/RecordFormat.h"
+#include "stapc/Runtime/ObjectMeta.h"
+#include "stapc/Runtime/RecordReader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <time.h>
+#include <unistd.h>
+
+namespace stapc::runtime {
+
+//===----------------------------------------------------------------------===//
+// Signals
+//===----------------------------------------------------------------------===//
+
+static volatile sig_atomic_t StopSignal = 0;
+
+static void onStopSignal(int Sig) {
+  if (StopSignal) {
+    // Second request: leave now. The kernel detaches everything when our
+    // file descriptors close, so nothing stays behind.
+    static const char Msg[] = "stapc-run: forced exit\n";
+    (void)!write(STDERR_FILENO, Msg, sizeof(Msg) - 1);
+    _exit(1);
+  }
+  StopSignal = Sig;
+}
+
+// Only there to interrupt the poll so a -c child's exit is noticed at once.
+static void onChild(int) {}
+
+/// No SA_RESTART: a signal must interrupt the ring buffer's epoll_wait.
+static void installSignalHandlers() {
+  struct sigaction SA;
+  std::memset(&SA, 0, sizeof(SA));
+  sigemptyset(&SA.sa_mask);
+  SA.sa_handler = onStopSignal;
+  for (int Sig : {SIGINT, SIGTERM, SIGHUP})
+    sigaction(Sig, &SA, nullptr);
+  SA.sa_handler = onChild;
+  sigaction(SIGCHLD, &SA, nullptr);
+}
+
+//===----------------------------------------------------------------------===//
+// Session
+//===----------------------------------------------------------------------===//
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+struct ObjectCloser {
+  void operator()(bpf_object *O) const { bpf_object__close(O); }
+};
+struct RingBufferFreer {
+  void operator()(ring_buffer *R) const { ring_buffer__free(R); }
+};
+
+class Session {
+public:
+  explicit Session(const SessionOptions &O) : Opts(O) {}
+  int run();
+
+private:
+  bool readMetadata();
+  bool openObject();
+  bool load();
+  bool setupOutput();
+  bool runProbes(ProbeKind K);
+  bool attachProbes();
+  void pollUntilStop();
+  bool shouldStop();
+  void drain();
+  int finish();
+
+  bool fail(const std::string &Msg) {
+    if (Reader)
+      Reader->flush();
+    std::fprintf(stderr, "stapc-run: error: %s\n", Msg.c_str());
+    return false;
+  }
+  void phaseDone(const char *Phase) {
+    auto Now = Clock::now();
+    if (Opts.Verbosity > 0)
+      std::fprintf(stderr, "stapc-run: %s: %.1f ms\n", Phase,
+                   std::chrono::duration<double, std::milli>(Now - PhaseStart).count());
+    PhaseStart = Now;
+  }
+
+  const SessionOptions &Opts;
+  ObjectMeta Meta;
+  std::unique_ptr<bpf_object, ObjectCloser> Obj;
+  std::unique_ptr<ring_buffer, RingBufferFreer> Ring;
+  std::FILE *Out = stdout;
+  std::unique_ptr<RecordReader> Reader;
+  BssGlobals Bss;
+  AttachedProbes Attached;
+  TargetCommand Child;
+  Clock::time_point PhaseStart = Clock::now();
+  Clock::time_point Deadline;
+};
+} // namespace
+
+bool Session::readMetadata() {
+  std::string Err;
+  std::optional<std::string> Text = readMetaSection(Opts.ObjectPath, Err);
+  if (!Text)
+    return fail(Err);
+  std::optional<ObjectMeta> M = parseObjectMeta(*Text, Err);
+  if (!M)
+    return fail("'" + Opts.ObjectPath + "': " STAPC_META_SECTION " " + Err);
+  Meta = std::move(*M);
+  return true;
+}
+
+bool Session::openObject() {
+  bpf_object *O = bpf_object__open_file(Opts.ObjectPath.c_str(), nullptr);
+  if (!O) {
+    int E = errno;
+    std::string Log = takeLibbpfLog();
+    return fail("libbpf cannot open '" + Opts.ObjectPath + "': " + std::strerror(E) +
+                (Log.empty() ? "" : "\n" + Log));
+  }
+  Obj.reset(O);
+  for (const ProbeDecl &P : Meta.Probes)
+    if (!bpf_object__find_program_by_name(O, P.Program.c_str()))
+      return fail("'" + Opts.ObjectPath + "': " STAPC_META_SECTION " line " +
+                  std::to_string(P.Line) + ": probe '" + P.Point +
+                  "' names BPF program '" + P.Program + "', which the object lacks");
+  int64_t Target = Opts.TargetPid;
+  if (!Opts.Command.empty()) {
+    std::string Err;
+    if (!Child.spawn(Opts.Command, Err))
+      return fail(Err);
+    Target = Child.pid();
+  }
+  std::string Err;
+  if (!setRodataInteger(O, STAPC_TARGET_PID_VAR, Target, Err))
+    return fail(Err);
+  return true;
+}
+
+bool Session::load() {
+  takeLibbpfLog();
+  int E = bpf_object__load(Obj.get());
+  if (E == 0)
+    return true;
+  std::string Log = takeLibbpfLog();
+  if (std::optional<VerifierFailure> V = findVerifierFailure(Log)) {
+    fail("the kernel verifier rejected probe '" + Meta.pointOfProgram(V->Program) +
+         "': " + V->Summary);
+    std::fprintf(stderr, "verifier log of BPF program '%s' (last lines):\n%s",
+                 V->Program.c_str(), V->Tail.c_str());
+    return false;
+  }
+  return fail("cannot load '" + Opts.ObjectPath + "': " + std::strerror(-E) +
+              (Log.empty() ? "" : "\n" + Log));
+}
+
+static int onRecord(void *Ctx, void *Data, size_t Size) {
+  static_cast<RecordReader *>(Ctx)->handle(
+      std::span<const char>(static_cast<const char *>(Data), Size));
+  return 0;
+}
+
+bool Session::setupOutput() {
+  if (!Opts.OutputPath.empty()) {
+    Out = std::fopen(Opts.OutputPath.c_str(), "w");
+    if (!Out) {
+      Out = stdout;
+      return fail("cannot open output file '" + Opts.OutputPath + "': " + std::strerror(errno));
+    }
+  }
+  Reader = std::make_unique<RecordReader>(Meta, Out, stderr);
+  Bss.attach(Obj.get());
+  bpf_map *Map = bpf_object__find_map_by_name(Obj.get(), STAPC_RINGBUF_MAP);
+  if (!Map) // An object that never prints needs no ring buffer.
+    return true;
+  ring_buffer *R = ring_buffer__new(bpf_map__fd(Map), onRecord, Reader.get(), nullptr);
+  if (!R)
+    return fail(std::string("cannot open the ring buffer '" STAPC_RINGBUF_MAP "': ") +
+                std::strerror(errno));
+  Ring.reset(R);
+  return true;
+}
+
+/// Runs begin, end or error probes once each through BPF_PROG_TEST_RUN.
+bool Session::runProbes(ProbeKind K) {
+  for (const ProbeDecl *P : Meta.probesOfKind(K)) {
+    bpf_program *Prog = bpf_object__find_program_by_name(Obj.get(), P->Program.c_str());
+    bpf_test_run_opts RunOpts;
+    std::memset(&RunOpts, 0, sizeof(RunOpts));
+    RunOpts.sz = sizeof(RunOpts);
+    int E = bpf_prog_test_run_opts(bpf_program__fd(Prog), &RunOpts);
+    if (E != 0)
+      return fail("cannot run probe '" + P->Point + "': " + std::strerror(errno));
+    // Keep the ring buffer from filling up between probes.
+    drain();
+  }
+  return true;
+}
+
+bool Session::attachProbes() {
+  std::string Err;
+  for (const ProbeDecl &P : Meta.Probes) {
+    bool OK = true;
+    if (P.Kind == ProbeKind::Event)
+      OK = Attached.attachEvent(Obj.get(), P, Err);
+    else if (P.Kind == ProbeKind::Perf)
+      OK = Attached.attachPerf(Obj.get(), P, Err);
+    if (!OK) {
+      std::string Log = takeLibbpfLog();
+      return fail(Err + (Log.empty() ? "" : "\n" + Log));
+    }
+  }
+  return true;
+}
+
+bool Session::shouldStop() {
+  if (StopSignal || Reader->sawExit() || Reader->errorCount() > 0)
+    return true;
+  if (Opts.TimeoutSeconds > 0 && Clock::now() >= Deadline)
+    return true;
+  if (!Opts.Command.empty() && Child.hasExited())
+    return true;
+  return false;
+}
+
+void Session::pollUntilStop() {
+  while (!shouldStop()) {
+    int Ms = 100;
+    if (Opts.TimeoutSeconds > 0) {
+      auto Left = std::chrono::duration_cast<std::chrono::milliseconds>(Deadline - Clock::now());
+      Ms = std::max<int>(0, std::min<long long>(Ms, Left.count() + 1));
+    }
+    if (Ring) {
+      int N = ring_buffer__poll(Ring.get(), Ms);
+      if (N < 0 && N != -EINTR) {
+        fail(std::string("polling the ring buffer failed: ") + std::strerror(-N));
+        break;
+      }
+    } else {
+      timespec T{Ms / 1000, (Ms % 1000) * 1000000L};
+      nanosleep(&T, nullptr);
+    }
+    Reader->flush();
+  }
+}
+
+void Session::drain() {
+  if (Ring)
+    while (ring_buffer__consume(Ring.get()) > 0) {
+    }
+  Reader->flush();
+}
+
+int Session::finish() {
+  drain();
+  uint64_t Lost = Bss.dropped();
+  if (Lost)
+    std::fprintf(stderr, "WARNING: %llu output records were lost\n",
+                 static_cast<unsigned long long>(Lost));
+  if (Reader->malformedCount())
+    std::fprintf(stderr, "WARNING: %u malformed output records were skipped\n",
+                 Reader->malformedCount());
+  if (Reader->errorCount())
+    std::fprintf(stderr, "WARNING: Number of errors: %u\n", Reader->errorCount());
+  if (Out != stdout)
+    std::fclose(Out);
+  return Reader->errorCount() ? 1 : 0;
+}
+
+int Session::run() {
+  installLibbpfLog(Opts.Verbosity);
+  installSignalHandlers();
+  if (!readMetadata() || !openObject())
+    return 1;
+  phaseDone("open");
+  if (!load())
+    return 1;
+  phaseDone("load");
+  if (!setupOutput())
+    return 1;
+  if (!runProbes(ProbeKind::Begin))
+    return 1;
+  phaseDone("begin probes");
+  bool StopEarly = Reader->sawExit() || Reader->errorCount() > 0 || StopSignal;
+  if (!StopEarly) {
+    if (!attachProbes())
+      return 1;
+    Child.release();
+    phaseDone("attach");
+    if (Opts.TimeoutSeconds > 0)
+      Deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(Opts.TimeoutSeconds));
+    pollUntilStop();
+    phaseDone("run");
+  }
+  // Stop the probes first, then empty the buffer so end probes have room.
+  Bss.setExiting();
+  Attached.detachAll();
+  drain();
+  // stap's default MAXERRORS=0: after an error, error probes replace end.
+  bool OK = runProbes(Reader->errorCount() ? ProbeKind::Error : ProbeKind::End);
+  phaseDone("end probes");
+  Child.stop();
+  int Status = finish();
+  return OK ? Status : 1;
+}
+
+int runSession(const SessionOptions &Options) {
+  Session S(Options);
+  return S.run();
+}
+
+} // namespace stapc::runtime
