@@ -1,10 +1,53 @@
-//===- CGTarget.cpp - Typed context values ($var, @cast) ------------------===//
+//===- CGTarget.cpp - Typed kernel values ($var, @cast) with CO-RE --------===//
+//
+// A typed value is either a scalar in hand (an i64 with a BTF type) or an
+// object in kernel memory (an address with a BTF type). Member steps use
+// the CO-RE preserve-access chains of BTFDIBuilder, so field offsets are
+// relocated to the running kernel at load time; final reads go through
+// bpf_probe_read_kernel, which never faults.
+//
+//===----------------------------------------------------------------------===//
 #include "ProbeEmitter.h"
+
+#include "stapc/BTF/BTFDIBuilder.h"
 
 using namespace stapc;
 using namespace llvm;
 
+namespace {
+struct TypedValue {
+  Value *Scalar = nullptr; // i64, when the value is in hand
+  Value *Addr = nullptr;   // else: where the object lives
+  uint32_t Type = 0;       // BTF type id (unstripped)
+};
+} // namespace
+
 Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
+  if (auto *C = dyn_cast<CastExpr>(E)) {
+    Value *Ptr = emitExpr(C->getOperand());
+    KernelBTF *K = CGM.getOptions().BTF;
+    if (!K) {
+      CGM.getDiags().error(E->getLoc(), "@cast needs kernel BTF (none could "
+                                        "be read; pass --btf FILE)");
+      return B.getInt64(0);
+    }
+    StringRef Module = C->getModule();
+    if (C->hasModule() && !Module.starts_with("kernel")) {
+      CGM.getDiags().error(E->getLoc(), "@cast into module '" + Module +
+                                            "': only kernel types (from BTF) "
+                                            "are supported yet");
+      return B.getInt64(0);
+    }
+    auto Ty = K->findType(C->getTypeName());
+    if (!Ty) {
+      CGM.getDiags().error(E->getLoc(), "@cast: " + toString(Ty.takeError()));
+      return B.getInt64(0);
+    }
+    if (E->getComponents().empty())
+      return Ptr;
+    // @cast(p, "T") names the type p points to.
+    return emitMemberChain(E, B.CreateIntToPtr(Ptr, B.getPtrTy()), *Ty);
+  }
   auto *Sym = dyn_cast<TargetSymbolExpr>(E);
   if (!Sym || Sym->isContextList()) {
     CGM.getDiags().error(E->getLoc(), "this target expression is not "
@@ -26,19 +69,117 @@ Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
                              "'" + (Known.empty() ? "" : " (it has: " + Known + ")"));
     return B.getInt64(0);
   }
-  // tp_btf/raw_tp context: an array of u64, one per prototype argument.
+  // tp_btf context: an array of u64, one per prototype argument.
   Value *Slot = B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), CtxArg,
                                              Arg->Index);
   Value *V = B.CreateLoad(B.getInt64Ty(), Slot, Name);
-  if (!E->getComponents().empty())
-    return emitMemberChain(E, V, Arg->BTFType);
-  return V;
+  if (E->getComponents().empty())
+    return V;
+  KernelBTF *K = CGM.getOptions().BTF;
+  TypeInfo TI = K->describe(Arg->BTFType);
+  if (TI.Kind != BTFTypeKind::Pointer) {
+    CGM.getDiags().error(E->getComponents().front().Loc,
+                         "'" + Sym->getName() + "' is a " +
+                             K->typeName(Arg->BTFType) +
+                             ", not a pointer; '->' needs a pointer");
+    return B.getInt64(0);
+  }
+  return emitMemberChain(E, B.CreateIntToPtr(V, B.getPtrTy()), TI.PointeeId);
 }
 
+/// Base points at an object of BTF type TypeId; apply E's components.
 Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
                                      uint32_t TypeId) {
-  CGM.getDiags().error(E->getComponents().front().Loc,
-                       "member access on target variables needs BTF support "
-                       "that this stapc build does not have yet");
-  return B.getInt64(0);
+  KernelBTF &K = *CGM.getOptions().BTF;
+  BTFDIBuilder &DB = *CGM.getBTFDIBuilder();
+  DiagnosticEngine &Diags = CGM.getDiags();
+  TypedValue Cur{nullptr, Base, TypeId};
+
+  // Turn a pointer in hand into the object it points at.
+  auto Deref = [&](const TargetComponent &C) -> bool {
+    if (!Cur.Scalar)
+      return true;
+    TypeInfo TI = K.describe(Cur.Type);
+    if (TI.Kind != BTFTypeKind::Pointer) {
+      Diags.error(C.Loc, "'" + K.typeName(Cur.Type) + "' is not a pointer");
+      return false;
+    }
+    Cur = {nullptr, B.CreateIntToPtr(Cur.Scalar, B.getPtrTy()), TI.PointeeId};
+    return true;
+  };
+
+  for (const TargetComponent &C : E->getComponents()) {
+    setLoc(C.Loc);
+    if (C.K == TargetComponent::Member) {
+      if (!Deref(C))
+        return B.getInt64(0);
+      if (!K.isAggregate(Cur.Type)) {
+        Diags.error(C.Loc, "'" + K.typeName(Cur.Type) +
+                               "' has no members (looking for '" + C.Name + "')");
+        return B.getInt64(0);
+      }
+      auto Path = K.findMember(Cur.Type, C.Name);
+      if (!Path) {
+        Diags.error(C.Loc, toString(Path.takeError()));
+        return B.getInt64(0);
+      }
+      if (Path->isBitfield()) {
+        Diags.error(C.Loc, "bitfield '" + C.Name + "' is not supported yet");
+        return B.getInt64(0);
+      }
+      FieldAddress F = DB.emitMemberAddress(B, Cur.Addr, *Path);
+      Cur = {nullptr, F.Addr, F.TypeId};
+    } else {
+      Value *Index = emitExpr(C.Index);
+      TypeInfo TI = K.describe(Cur.Type);
+      if (Cur.Scalar) {
+        if (TI.Kind != BTFTypeKind::Pointer) {
+          Diags.error(C.Loc, "'" + K.typeName(Cur.Type) + "' cannot be indexed");
+          return B.getInt64(0);
+        }
+        uint64_t Size = K.describe(TI.PointeeId).Size;
+        Value *P = B.CreateIntToPtr(Cur.Scalar, B.getPtrTy());
+        Cur = {nullptr,
+               B.CreateGEP(B.getInt8Ty(), P, B.CreateMul(Index, B.getInt64(Size))),
+               TI.PointeeId};
+      } else if (TI.Kind == BTFTypeKind::Array) {
+        uint64_t Size = K.describe(TI.ElementId).Size;
+        Cur = {nullptr,
+               B.CreateGEP(B.getInt8Ty(), Cur.Addr,
+                           B.CreateMul(Index, B.getInt64(Size))),
+               TI.ElementId};
+      } else {
+        Diags.error(C.Loc, "'" + K.typeName(Cur.Type) + "' cannot be indexed");
+        return B.getInt64(0);
+      }
+    }
+    // Pointers and scalars are read now; arrays and aggregates stay in
+    // memory for the next step.
+    TypeInfo TI = K.describe(Cur.Type);
+    if (TI.Kind == BTFTypeKind::Pointer || K.isIntegerLike(Cur.Type)) {
+      Value *Tmp = B.createEntryAlloca(B.getInt64Ty(), "field");
+      B.CreateStore(B.getInt64(0), Tmp);
+      uint64_t Size = TI.Size ? std::min<uint64_t>(TI.Size, 8) : 8;
+      Value *Err = B.createProbeReadKernel(Tmp, Size, Cur.Addr);
+      exitIf(B.CreateICmpSLT(Err, B.getInt64(0)), C.Loc,
+             "kernel read fault reading '" + C.Name.str() + "'");
+      Value *V = B.CreateLoad(B.getInt64Ty(), Tmp);
+      if (TI.IsSigned && Size < 8) {
+        unsigned Bits = 64 - Size * 8;
+        V = B.CreateAShr(B.CreateShl(V, Bits), Bits);
+      }
+      Cur = {V, nullptr, Cur.Type};
+    }
+  }
+  if (Cur.Scalar)
+    return Cur.Scalar;
+  if (K.isAggregate(Cur.Type)) {
+    Diags.error(E->getComponents().back().Loc,
+                "'" + K.typeName(Cur.Type) +
+                    "' is a struct or union, not a value; pick one of its "
+                    "members");
+    return B.getInt64(0);
+  }
+  // Arrays read as their address, as in stap (use kernel_string on them).
+  return B.CreatePtrToInt(Cur.Addr, B.getInt64Ty());
 }

@@ -4,6 +4,7 @@
 #include "ProbeEmitter.h"
 
 #include "stapc/AST/ASTVisitor.h"
+#include "stapc/BTF/BTFDIBuilder.h"
 #include "stapc/Object/RecordFormat.h"
 #include "stapc/Sema/Builtins.h"
 
@@ -30,6 +31,14 @@ enum : unsigned {
 CodeGenModule::CodeGenModule(LLVMContext &C, const Program &Prog,
                              DiagnosticEngine &Diags, const CodeGenOptions &Opts)
     : Ctx(C), Prog(Prog), Diags(Diags), Opts(Opts) {}
+
+CodeGenModule::~CodeGenModule() = default;
+
+BTFDIBuilder *CodeGenModule::getBTFDIBuilder() {
+  if (!BTFDI && Opts.BTF)
+    BTFDI = std::make_unique<BTFDIBuilder>(*Opts.BTF, *M, *DIB, File);
+  return BTFDI.get();
+}
 
 //===----------------------------------------------------------------------===//
 // Debug info

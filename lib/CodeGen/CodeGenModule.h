@@ -20,6 +20,8 @@
 
 namespace stapc {
 
+class BTFDIBuilder;
+
 /// Byte layout of a value or key column of an array.
 struct SlotLayout {
   TypeKind Ty = TypeKind::Long;
@@ -41,6 +43,7 @@ class CodeGenModule {
 public:
   CodeGenModule(llvm::LLVMContext &C, const Program &Prog,
                 DiagnosticEngine &Diags, const CodeGenOptions &Opts);
+  ~CodeGenModule();
 
   std::unique_ptr<llvm::Module> run();
 
@@ -78,6 +81,10 @@ public:
   llvm::DIType *getCharArrayDI(unsigned N);
   llvm::DIFile *getFile() const { return File; }
   llvm::DICompileUnit *getCompileUnit() const { return CU; }
+
+  /// Debug types and CO-RE access chains for kernel BTF types (null when
+  /// no BTF was given).
+  BTFDIBuilder *getBTFDIBuilder();
 
   /// Bytes needed by the scratch area; probes report their need.
   void noteScratchUse(unsigned Bytes) {
@@ -133,6 +140,7 @@ private:
   llvm::GlobalVariable *Exiting = nullptr, *Dropped = nullptr;
   llvm::GlobalVariable *TargetPid = nullptr, *Skipped = nullptr;
   llvm::DenseMap<const VarDecl *, GlobalStorage> Globals;
+  std::unique_ptr<BTFDIBuilder> BTFDI;
   llvm::StringMap<llvm::Constant *> Strings;
 
   std::vector<std::string> Formats;
