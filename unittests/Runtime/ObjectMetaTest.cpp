@@ -1,0 +1,155 @@
+//===- ObjectMetaTest.cpp - The .stapc.meta parser -----------------------===//
+#include "stapc/Runtime/ObjectMeta.h"
+
+#include <gtest/gtest.h>
+
+using namespace stapc::runtime;
+
+namespace {
+
+std::optional<ObjectMeta> parse(std::string_view Text, std::string *ErrOut = nullptr) {
+  std::string Err;
+  auto M = parseObjectMeta(Text, Err);
+  if (ErrOut)
+    *ErrOut = Err;
+  return M;
+}
+
+std::string errorOf(std::string_view Text) {
+  std::string Err;
+  EXPECT_FALSE(parse(Text, &Err).has_value()) << Text;
+  return Err;
+}
+
+TEST(ObjectMetaTest, FullExample) {
+  auto M = parse("stapc-meta 1\n"
+                 "probe b1 begin 0 \"begin\"\n"
+                 "probe e1 end 0 \"end\"\n"
+                 "probe x1 error 0 \"error\"\n"
+                 "probe t1 event \"kernel.trace(\\\"sched_process_exec\\\")\"\n"
+                 "probe p1 perf 1 0 period 100000000 one \"timer.ms(100)\"\n"
+                 "probe p2 perf 0 0 freq 99 all \"perf.hw.cpu_cycles\"\n"
+                 "format 0 \"%d: %s\\n\"\n"
+                 "error 3 \"division by zero near %s\"\n");
+  ASSERT_TRUE(M);
+  EXPECT_EQ(M->Version, 1u);
+  ASSERT_EQ(M->Probes.size(), 6u);
+  EXPECT_EQ(M->Probes[0].Kind, ProbeKind::Begin);
+  EXPECT_EQ(M->Probes[0].Program, "b1");
+  EXPECT_EQ(M->Probes[3].Kind, ProbeKind::Event);
+  EXPECT_EQ(M->Probes[3].Point, "kernel.trace(\"sched_process_exec\")");
+  const PerfSpec &T = M->Probes[4].Perf;
+  EXPECT_EQ(M->Probes[4].Kind, ProbeKind::Perf);
+  EXPECT_EQ(T.Type, 1u);
+  EXPECT_EQ(T.Config, 0u);
+  EXPECT_FALSE(T.UseFrequency);
+  EXPECT_EQ(T.PeriodOrFrequency, 100000000u);
+  EXPECT_FALSE(T.AllCpus);
+  EXPECT_TRUE(M->Probes[5].Perf.UseFrequency);
+  EXPECT_TRUE(M->Probes[5].Perf.AllCpus);
+  ASSERT_EQ(M->Formats.count(0), 1u);
+  EXPECT_EQ(M->Formats.at(0).argumentKinds().size(), 2u);
+  ASSERT_EQ(M->Errors.count(3), 1u);
+  EXPECT_EQ(M->pointOfProgram("t1"), "kernel.trace(\"sched_process_exec\")");
+  EXPECT_EQ(M->pointOfProgram("nope"), "nope");
+}
+
+TEST(ObjectMetaTest, PriorityOrderThenObjectOrder) {
+  auto M = parse("stapc-meta 1\n"
+                 "probe a begin 5 \"begin(5)\"\n"
+                 "probe b begin -1 \"begin(-1)\"\n"
+                 "probe c begin 5 \"begin(5)\"\n"
+                 "probe d end 0 \"end\"\n"
+                 "probe e begin 0 \"begin\"\n");
+  ASSERT_TRUE(M);
+  auto Begins = M->probesOfKind(ProbeKind::Begin);
+  ASSERT_EQ(Begins.size(), 4u);
+  EXPECT_EQ(Begins[0]->Program, "b");
+  EXPECT_EQ(Begins[1]->Program, "e");
+  EXPECT_EQ(Begins[2]->Program, "a");
+  EXPECT_EQ(Begins[3]->Program, "c");
+  EXPECT_EQ(M->probesOfKind(ProbeKind::End).size(), 1u);
+  EXPECT_TRUE(M->probesOfKind(ProbeKind::Error).empty());
+}
+
+TEST(ObjectMetaTest, StringEscapes) {
+  auto M = parse("stapc-meta 1\nformat 0 \"a\\tb\\\\c\\\"d\\101\\0e\\n\"\n");
+  ASSERT_TRUE(M);
+  EXPECT_EQ(M->Formats.at(0).format({}), std::string("a\tb\\c\"dA\0e\n", 11));
+  size_t Pos = 0;
+  EXPECT_EQ(parseQuoted("\"\\177x\"", Pos), std::string("\177x"));
+  EXPECT_EQ(Pos, 7u);
+  Pos = 0;
+  EXPECT_FALSE(parseQuoted("\"abc", Pos));
+  Pos = 0;
+  EXPECT_FALSE(parseQuoted("\"\\q\"", Pos));
+  Pos = 0;
+  EXPECT_FALSE(parseQuoted("\"\\777\"", Pos)); // > 255
+}
+
+TEST(ObjectMetaTest, NulPaddingAndBlankLinesAndUnknownKeywords) {
+  static const char Raw[] = "stapc-meta 1\n\nfuture-thing 1 2 \"x\"\nformat 1 \"x\"\n\0\0\0\0";
+  std::string Text(Raw, sizeof(Raw) - 1);
+  auto M = parse(Text);
+  ASSERT_TRUE(M);
+  EXPECT_EQ(M->Formats.size(), 1u);
+  // No trailing newline is fine too.
+  EXPECT_TRUE(parse("stapc-meta 1"));
+}
+
+TEST(ObjectMetaTest, VersionErrors) {
+  EXPECT_EQ(errorOf("stapc-meta 2\n"),
+            "line 1: unsupported object format version 2 (this stapc-run reads version 1)");
+  EXPECT_EQ(errorOf("stapc-meta\n"), "line 1: expected 'stapc-meta VERSION' as the first line");
+  EXPECT_EQ(errorOf("probe a begin 0 \"begin\"\n"),
+            "line 1: expected 'stapc-meta VERSION' as the first line");
+  EXPECT_EQ(errorOf("stapc-meta x\n"), "line 1: expected 'stapc-meta VERSION' as the first line");
+  EXPECT_EQ(errorOf(""), "empty metadata (no 'stapc-meta' line)");
+  EXPECT_EQ(errorOf(std::string_view("\0\0", 2)), "empty metadata (no 'stapc-meta' line)");
+  EXPECT_EQ(errorOf(std::string_view("stapc-meta 1\n\0x\n", 16)),
+            "metadata contains a NUL byte before its end");
+}
+
+TEST(ObjectMetaTest, MalformedLines) {
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe a begin \"begin\"\n"),
+            "line 2: expected 'probe PROG begin PRIORITY \"POINT\"'");
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe a begin x \"begin\"\n"),
+            "line 2: expected 'probe PROG begin PRIORITY \"POINT\"'");
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe a end 0\n"),
+            "line 2: expected 'probe PROG KIND ... \"POINT\"'");
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe a event 3 \"x\"\n"),
+            "line 2: expected 'probe PROG event \"POINT\"'");
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe a kprobe \"x\"\n"), "line 2: unknown probe kind 'kprobe'");
+  EXPECT_EQ(errorOf("stapc-meta 1\nformat 0 \"unterminated\n"),
+            "line 2: malformed quoted string");
+  EXPECT_EQ(errorOf("stapc-meta 1\nformat 0 \"a\" trailing\n"),
+            "line 2: malformed quoted string");
+  EXPECT_EQ(errorOf("stapc-meta 1\nformat x \"a\"\n"), "line 2: expected 'format ID \"TEXT\"'");
+  EXPECT_EQ(errorOf("stapc-meta 1\nformat 1 \"a\"\nformat 1 \"b\"\n"),
+            "line 3: duplicate format id 1");
+  EXPECT_EQ(errorOf("stapc-meta 1\nerror -1 \"a\"\n"), "line 2: expected 'error ID \"TEXT\"'");
+}
+
+TEST(ObjectMetaTest, MalformedPerf) {
+  const char *Usage =
+      "line 2: expected 'probe PROG perf TYPE CONFIG period|freq N all|one \"POINT\"'";
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p perf 1 0 period 10 \"t\"\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p perf 1 0 every 10 one \"t\"\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p perf 1 0 period 10 some \"t\"\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p perf x 0 period 10 one \"t\"\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p perf 1 0 period 0 one \"t\"\n"),
+            "line 2: perf period or frequency must be positive");
+}
+
+TEST(ObjectMetaTest, ReadMetaSectionErrors) {
+  std::string Err;
+  EXPECT_FALSE(readMetaSection("/nonexistent/x.o", Err));
+  EXPECT_EQ(Err, "cannot open '/nonexistent/x.o': No such file or directory");
+  EXPECT_FALSE(readMetaSection("/proc/self/cmdline", Err));
+  EXPECT_EQ(Err, "'/proc/self/cmdline' is not an ELF file");
+  // An ELF, but not a BPF one.
+  EXPECT_FALSE(readMetaSection("/proc/self/exe", Err));
+  EXPECT_EQ(Err, "'/proc/self/exe' is not a BPF object file");
+}
+
+} // namespace

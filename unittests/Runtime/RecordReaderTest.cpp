@@ -1,0 +1,150 @@
+//===- RecordReaderTest.cpp - Ring buffer record decoding -----------------===//
+#include "stapc/Runtime/RecordReader.h"
+#include "stapc/Object/RecordFormat.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+using namespace stapc::runtime;
+
+namespace {
+
+/// Builds a record the way the BPF side does.
+class RecordBuilder {
+public:
+  RecordBuilder(uint32_t Type, uint32_t Id) {
+    stapc_record_header H{Type, Id};
+    append(&H, sizeof(H));
+  }
+  RecordBuilder &addLong(int64_t V) {
+    align();
+    append(&V, sizeof(V));
+    return *this;
+  }
+  RecordBuilder &addString(std::string_view S) {
+    align();
+    uint32_t Len = S.size();
+    append(&Len, sizeof(Len));
+    append(S.data(), S.size());
+    return *this;
+  }
+  std::span<const char> bytes() {
+    align();
+    return Bytes;
+  }
+  std::string Bytes;
+
+private:
+  void align() { Bytes.resize(STAPC_ALIGN8(Bytes.size()), '\0'); }
+  void append(const void *P, size_t N) { Bytes.append(static_cast<const char *>(P), N); }
+};
+
+TEST(RecordReaderTest, DecodeLongsAndStrings) {
+  RecordBuilder R(STAPC_REC_PRINTF, 0);
+  R.addLong(-5).addString("hello").addLong(7).addString("");
+  std::string Err;
+  auto Args = decodeArguments(
+      R.bytes(), {ArgKind::Long, ArgKind::String, ArgKind::Long, ArgKind::String}, Err);
+  ASSERT_TRUE(Args) << Err;
+  ASSERT_EQ(Args->size(), 4u);
+  EXPECT_EQ((*Args)[0].Long, -5);
+  EXPECT_EQ((*Args)[1].Bytes, "hello");
+  EXPECT_EQ((*Args)[2].Long, 7);
+  EXPECT_EQ((*Args)[3].Bytes, "");
+  // "hello" ends at 8+8+4+5 = 25; the next long starts at 32.
+  EXPECT_EQ(R.bytes().size(), 48u);
+}
+
+TEST(RecordReaderTest, DecodeRejectsShortRecords) {
+  std::string Err;
+  RecordBuilder R(STAPC_REC_PRINTF, 0);
+  R.addLong(1);
+  EXPECT_FALSE(decodeArguments(R.bytes(), {ArgKind::Long, ArgKind::Long}, Err));
+  EXPECT_EQ(Err, "record too short for argument 2");
+
+  RecordBuilder S(STAPC_REC_PRINTF, 0);
+  S.addString("abc");
+  std::string Bytes(S.bytes().begin(), S.bytes().end());
+  uint32_t Huge = 1000;
+  std::memcpy(Bytes.data() + 8, &Huge, 4);
+  EXPECT_FALSE(decodeArguments(Bytes, {ArgKind::String}, Err));
+  EXPECT_EQ(Err, "string argument 1 runs past the end of the record");
+}
+
+/// Runs records through a RecordReader with temporary files as streams.
+struct ReaderHarness {
+  ObjectMeta Meta;
+  std::FILE *Out = std::tmpfile();
+  std::FILE *Err = std::tmpfile();
+  RecordReader Reader{Meta, Out, Err};
+
+  explicit ReaderHarness(std::string_view MetaText) {
+    std::string E;
+    Meta = *parseObjectMeta(MetaText, E);
+  }
+  ~ReaderHarness() {
+    std::fclose(Out);
+    std::fclose(Err);
+  }
+  static std::string contents(std::FILE *F) {
+    std::fflush(F);
+    std::rewind(F);
+    std::string S;
+    char Buf[256];
+    size_t N;
+    while ((N = std::fread(Buf, 1, sizeof(Buf), F)) > 0)
+      S.append(Buf, N);
+    return S;
+  }
+};
+
+TEST(RecordReaderTest, PrintfExitAndErrorRecords) {
+  ReaderHarness H("stapc-meta 1\nformat 0 \"%s=%d\\n\"\nerror 2 \"bad value %d\"\n");
+  RecordBuilder P(STAPC_REC_PRINTF, 0);
+  P.addString("x").addLong(3);
+  H.Reader.handle(P.bytes());
+  EXPECT_FALSE(H.Reader.sawExit());
+  RecordBuilder E(STAPC_REC_ERROR, 2);
+  E.addLong(-1);
+  H.Reader.handle(E.bytes());
+  RecordBuilder X(STAPC_REC_EXIT, 0);
+  H.Reader.handle(X.bytes());
+  H.Reader.flush();
+  EXPECT_TRUE(H.Reader.sawExit());
+  EXPECT_EQ(H.Reader.errorCount(), 1u);
+  EXPECT_EQ(ReaderHarness::contents(H.Out), "x=3\n");
+  EXPECT_EQ(ReaderHarness::contents(H.Err), "ERROR: bad value -1\n");
+}
+
+TEST(RecordReaderTest, MalformedRecordsAreReportedNotFatal) {
+  ReaderHarness H("stapc-meta 1\nformat 0 \"%d\\n\"\n");
+  H.Reader.handle(std::span<const char>("abc", 3));
+  RecordBuilder Unknown(STAPC_REC_PRINTF, 9);
+  H.Reader.handle(Unknown.bytes());
+  RecordBuilder Short(STAPC_REC_PRINTF, 0);
+  H.Reader.handle(Short.bytes());
+  RecordBuilder Type(77, 0);
+  H.Reader.handle(Type.bytes());
+  RecordBuilder Good(STAPC_REC_PRINTF, 0);
+  Good.addLong(5);
+  H.Reader.handle(Good.bytes());
+  H.Reader.flush();
+  EXPECT_EQ(H.Reader.malformedCount(), 4u);
+  EXPECT_EQ(ReaderHarness::contents(H.Out), "5\n");
+  std::string Err = ReaderHarness::contents(H.Err);
+  EXPECT_NE(Err.find("record shorter than its header"), std::string::npos);
+  EXPECT_NE(Err.find("printf record names unknown format 9"), std::string::npos);
+  EXPECT_NE(Err.find("format 0: record too short for argument 1"), std::string::npos);
+  EXPECT_NE(Err.find("unknown record type 77"), std::string::npos);
+}
+
+TEST(RecordReaderTest, ErrorWithUnknownIdStillCounts) {
+  ReaderHarness H("stapc-meta 1\n");
+  RecordBuilder E(STAPC_REC_ERROR, 4);
+  H.Reader.handle(E.bytes());
+  EXPECT_EQ(H.Reader.errorCount(), 1u);
+  EXPECT_EQ(ReaderHarness::contents(H.Err), "ERROR: runtime error 4 (no message in the object)\n");
+}
+
+} // namespace
