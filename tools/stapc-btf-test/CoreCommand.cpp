@@ -130,13 +130,17 @@ int runCore(const KernelBTF &K, ArrayRef<std::string> A) {
       FunctionType::get(Type::getInt64Ty(Ctx), {PtrTy}, false),
       Function::ExternalLinkage, "probe", M);
   F->setSection("tracepoint/core_test");
+  DIType *BaseDI = DB.getDIType(*TypeId);
+  DIType *ArgDI = DIB.createPointerType(BaseDI, 64);
   DISubprogram *SP = DIB.createFunction(
       File, "probe", "", File, 1,
       DIB.createSubroutineType(DIB.getOrCreateTypeArray(
-          {DIB.createBasicType("long", 64, dwarf::DW_ATE_signed),
-           DB.getDIType(*TypeId) ? DIB.createPointerType(DB.getDIType(*TypeId), 64)
-                                 : nullptr})),
+          {DIB.createBasicType("long", 64, dwarf::DW_ATE_signed), ArgDI})),
       1, DINode::FlagPrototyped, DISubprogram::SPFlagDefinition);
+  // The kernel rejects a program's BTF whose FUNC has unnamed arguments;
+  // BTF takes the names from the subprogram's retained parameters.
+  DIB.createParameterVariable(SP, "base", 1, File, 1, ArgDI,
+                              /*AlwaysPreserve=*/true);
   F->setSubprogram(SP);
   IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
   B.SetCurrentDebugLocation(DILocation::get(Ctx, 1, 1, SP));
@@ -159,6 +163,12 @@ int runCore(const KernelBTF &K, ArrayRef<std::string> A) {
     Sum = B.CreateAdd(Sum, B.CreateZExt(Byte, B.getInt64Ty()));
   }
   B.CreateRet(Sum);
+  // bpf_probe_read_kernel is GPL-only: without this the kernel refuses the
+  // program in load tests.
+  auto *License = new GlobalVariable(
+      M, ArrayType::get(B.getInt8Ty(), 4), true, GlobalValue::ExternalLinkage,
+      ConstantDataArray::getString(Ctx, "GPL"), "_license");
+  License->setSection("license");
   (void)CU;
   DIB.finalize();
   if (verifyModule(M, &errs()))

@@ -19,10 +19,20 @@
 // reached only through pointers become forward declarations, which keeps the
 // emitted BTF small. DI and LLVM types are cached by type id.
 //
-// The module must be a BPF module with debug info: a DICompileUnit made by
-// the same DIBuilder, module flags "Debug Info Version" and "Dwarf
-// Version", DIB.finalize() before codegen, and a BPF data layout (the
-// layout used for struct alignment falls back to BPF's if it is empty).
+// What the module needs for the relocations to reach the object (see
+// tools/stapc-btf-test/CoreCommand.cpp for a complete example):
+//  - a DICompileUnit made by the same DIBuilder, module flags "Debug Info
+//    Version" and "Dwarf Version", DIB.finalize() before codegen;
+//  - a DISubprogram on every function with accesses (BTFDebug skips
+//    functions without one), with named parameters
+//    (createParameterVariable(..., AlwaysPreserve=true)): the kernel
+//    rejects program BTF whose FUNC has unnamed arguments;
+//  - a BPF data layout (struct layouts fall back to BPF's if it is empty);
+//  - the new-PM pipeline built by PassBuilder(&BPFTargetMachine)
+//    (buildPerModuleDefaultPipeline or buildO0DefaultPipeline) before
+//    codegen: BPFAbstractMemberAccess, which turns the intrinsics into
+//    relocations, is registered only as a pipeline-start callback, not in
+//    TargetMachine::addPassesToEmitFile.
 //
 //===----------------------------------------------------------------------===//
 #ifndef STAPC_BTF_BTFDIBUILDER_H
