@@ -195,8 +195,7 @@ bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P) {
       if (!P.Optional)
         Diags.error(V.comp(1).Loc,
                     "semantic error: no kernel tracepoint matches '" +
-                        Pattern + "' (stapc -l 'kernel.trace(\"*\")' lists "
-                                  "them)");
+                        Pattern + "' (see /sys/kernel/tracing/events)");
       return P.Optional;
     }
     for (const std::string &Name : Names) {
