@@ -48,6 +48,9 @@ public:
   void attach(bpf_object *Obj);
   /// Sets stapc_exiting to 1 (if the object has it).
   void setExiting();
+  /// Has the BPF side (exit() or an error) set stapc_exiting? The EXIT
+  /// record itself can be lost when the ring buffer is full.
+  bool exitingSet() const { return Exiting && read(*Exiting) != 0; }
   /// The value of stapc_dropped (0 if the object has no such variable).
   uint64_t dropped() const;
 

@@ -238,7 +238,7 @@ bool Session::attachProbes() {
 }
 
 bool Session::shouldStop() {
-  if (StopSignal || Reader->sawExit() || Reader->errorCount() > 0)
+  if (StopSignal || Reader->sawExit() || Reader->errorCount() > 0 || Bss.exitingSet())
     return true;
   if (Opts.TimeoutSeconds > 0 && Clock::now() >= Deadline)
     return true;
@@ -305,7 +305,8 @@ int Session::run() {
   if (!runProbes(ProbeKind::Begin))
     return 1;
   phaseDone("begin probes");
-  bool StopEarly = Reader->sawExit() || Reader->errorCount() > 0 || StopSignal;
+  bool StopEarly =
+      Reader->sawExit() || Reader->errorCount() > 0 || StopSignal || Bss.exitingSet();
   if (!StopEarly) {
     if (!attachProbes())
       return 1;
