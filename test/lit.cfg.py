@@ -46,3 +46,38 @@ if os.path.isdir("/usr/share/systemtap/tapset"):
 
 # Runtime tests must never hang CI.
 lit_config.maxIndividualTestTime = 120
+
+# ---- Feature `vm` and substitution `%vmrun` (owned by utils/vmtest) ----
+# Tests that need kprobes/fentry or another kernel run their command in a
+# Debian 6.1 guest: `%vmrun CMD ARGS...` (see docs/Testing.md). The guest is
+# prepared here on first use (apt-get download of the kernel, ~70 MB, then
+# cached under build/vmtest); if that is impossible the feature is missing,
+# the tests are UNSUPPORTED, and we say so loudly. STAPC_VMTEST=0 opts out.
+def prepare_vm(vm_dir):
+    """Returns None when the guest is ready, else the reason it is not."""
+    if os.environ.get("STAPC_VMTEST") == "0":
+        return "disabled by STAPC_VMTEST=0"
+    if not shutil.which("qemu-system-x86_64"):
+        return "qemu-system-x86_64 is not installed (utils/install-deps.sh)"
+    prepare = os.path.join(config.stapc_src_root, "utils", "vmtest", "prepare.sh")
+    try:
+        proc = subprocess.run([prepare, vm_dir], capture_output=True, text=True,
+                              timeout=900)
+    except Exception as err:
+        return "%s failed: %s" % (prepare, err)
+    if proc.returncode != 0:
+        return "%s failed:\n%s" % (prepare, proc.stderr.strip()[-2000:])
+    return None
+
+vm_dir = os.environ.get("STAPC_VMTEST_DIR",
+                        os.path.join(config.stapc_src_root, "build", "vmtest"))
+vm_problem = prepare_vm(vm_dir)
+if vm_problem is None:
+    config.available_features.add("vm")
+else:
+    lit_config.warning("feature 'vm' UNAVAILABLE, test/VM tests will be "
+                       "UNSUPPORTED: " + vm_problem)
+# The watchdog fires before lit's per-test limit so a hung guest is reported
+# as such (exit 124) rather than as a lit timeout.
+config.substitutions.append(("%vmrun", "%s --timeout 100 --dir %s --" % (
+    os.path.join(config.stapc_src_root, "utils", "vmtest", "run.sh"), vm_dir)))

@@ -12,4 +12,4 @@ apt-get install -y -q --no-install-recommends \
   python3 python3-psutil \
   systemtap systemtap-doc poppler-utils \
   bpftrace \
-  qemu-system-x86 busybox-static cpio
+  qemu-system-x86 busybox-static cpio kmod
