@@ -17,6 +17,7 @@ import concurrent.futures
 import os
 import subprocess
 import sys
+import tempfile
 
 # Positional script arguments for the examples that read $1..$9 / @1..@9
 # (stap refuses to parse them without). Most use them as numbers or strings;
@@ -26,6 +27,36 @@ ARG_SETS = [
     [str(i) for i in range(1, 10)],
     ['kernel.function("vfs_read")'] * 9,
 ]
+
+
+# stap loads the top-level .stpm macro libraries plus those of one runtime
+# subdirectory (linux/ for the kernel runtime, bpf/, dyninst/); the runtime
+# directories define the same macros differently. stapc scans its -I
+# directories recursively, so each file gets a directory of links that
+# holds exactly what stap would load for the runtime the file belongs to.
+RUNTIMES = ("linux", "bpf", "dyninst")
+
+
+def make_macro_views(tapset_dir, root):
+    views = {}
+    top = [n for n in os.listdir(tapset_dir) if n.endswith(".stpm")]
+    for runtime in RUNTIMES:
+        view = os.path.join(root, runtime)
+        os.makedirs(view)
+        for n in top:
+            os.symlink(os.path.join(tapset_dir, n), os.path.join(view, n))
+        sub = os.path.join(tapset_dir, runtime)
+        if os.path.isdir(sub):
+            for n in os.listdir(sub):
+                if n.endswith(".stpm"):
+                    os.symlink(os.path.join(sub, n), os.path.join(view, runtime + "-" + n))
+        views[runtime] = view
+    return views
+
+
+def runtime_of(path, tapset_dir):
+    rel = os.path.relpath(path, tapset_dir).split(os.sep)
+    return rel[0] if len(rel) > 1 and rel[0] in ("bpf", "dyninst") else "linux"
 
 
 def find_scripts(dirs):
@@ -49,10 +80,11 @@ def read_expected_failures(path):
     return expected
 
 
-def run_stapc(stapc, tapset_dir, timeout, path, script_args):
+def run_stapc(stapc, macro_dir, timeout, path, script_args):
     # -g: tapset files and some examples contain embedded C, which stap
     # also only accepts in guru mode.
-    cmd = [stapc, "-p1", "--check-roundtrip", "-g", "-I", tapset_dir, path] + script_args
+    cmd = [stapc, "-p1", "--check-roundtrip", "-g", "--no-default-tapsets",
+           "-I", macro_dir, path] + script_args
     try:
         proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               timeout=timeout)
@@ -67,12 +99,12 @@ def run_stapc(stapc, tapset_dir, timeout, path, script_args):
     return detail
 
 
-def check_one(stapc, tapset_dir, timeout, path):
+def check_one(stapc, macro_dir, timeout, path):
     """(path, None) if the file passes with some argument set, else
     (path, the failure of the first set)."""
     first_failure = None
     for script_args in ARG_SETS:
-        detail = run_stapc(stapc, tapset_dir, timeout, path, script_args)
+        detail = run_stapc(stapc, macro_dir, timeout, path, script_args)
         if detail is None:
             return path, None
         if "killed by signal" in detail or "timed out" in detail:
@@ -87,7 +119,7 @@ def main():
                     default=["/usr/share/systemtap/tapset", "/usr/share/systemtap/examples"])
     ap.add_argument("--stapc", default="stapc")
     ap.add_argument("--tapset-dir", default="/usr/share/systemtap/tapset",
-                    help="passed as -I so that .stpm macro libraries are loaded")
+                    help="where the .stpm macro libraries come from")
     ap.add_argument("--jobs", "-j", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=30)
     ap.add_argument("--expected-failures")
@@ -103,8 +135,11 @@ def main():
     expected = read_expected_failures(args.expected_failures)
 
     failures = {}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        jobs = [pool.submit(check_one, args.stapc, args.tapset_dir, args.timeout, f)
+    with tempfile.TemporaryDirectory(prefix="stapc-corpus-") as tmp, \
+         concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        views = make_macro_views(args.tapset_dir, tmp)
+        jobs = [pool.submit(check_one, args.stapc,
+                            views[runtime_of(f, args.tapset_dir)], args.timeout, f)
                 for f in files]
         for job in jobs:
             path, detail = job.result()

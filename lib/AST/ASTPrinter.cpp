@@ -378,13 +378,17 @@ void Printer::printTargetHead(TargetExpr *E) {
     return;
   }
   case Node::Kind::Autocast: {
-    // Only a name, call or subscript may carry a member chain directly;
-    // a target expression would absorb the chain into its own, so it is
-    // bracketed too.
-    Expr *Op = cast<AutocastExpr>(E)->getOperand();
-    bool Parens = isa<TargetExpr>(Op) || precOf(Op) < Prec::Postfix ||
-                  isa<PostfixExpr>(Op) || isa<IntegerLiteral>(Op);
-    printOperand(Op, Parens);
+    // Without brackets, `a[0]` would read back as an array subscript and
+    // `$x->a` as one target expression with a longer chain. Only a call, or
+    // a name or array element followed by `->member`, is left bare.
+    auto *A = cast<AutocastExpr>(E);
+    Expr *Op = A->getOperand();
+    bool StartsWithMember =
+        !A->getComponents().empty() &&
+        A->getComponents().front().K == TargetComponent::Member;
+    bool Bare = isa<FunctionCall>(Op) ||
+                (StartsWithMember && (isa<SymbolRef>(Op) || isa<ArrayIndex>(Op)));
+    printOperand(Op, !Bare);
     return;
   }
   default:
