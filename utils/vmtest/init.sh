@@ -14,7 +14,11 @@
 /bin/busybox --install -s /bin
 export PATH=/bin
 
-say() { echo "vmtest-init: $*" >/dev/console; }
+# Stage messages carry the uptime so a slow boot shows where time went.
+say() {
+  read -r up _ </proc/uptime
+  echo "vmtest-init: [${up}s] $*" >/dev/console
+}
 
 # Any failure before the command runs ends the boot; run.sh sees no status
 # file and prints the console log.
@@ -27,10 +31,12 @@ die() {
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+say "init started"
 
 while read -r module; do
   insmod "/lib/modules/$module" || die "insmod $module failed"
 done </etc/vmtest-modules
+say "modules loaded"
 
 # cache=loose: the host tree does not change under a test, and caching
 # file data in the guest page cache makes exec of big binaries (clang,
@@ -67,8 +73,11 @@ for port in /sys/class/virtio-ports/*; do
   esac
 done
 
+say "running the command"
 chroot $R /bin/bash /run/vmtest/job.sh <$R/dev/null >"$OUT" 2>"$ERR"
-echo $? >$R/run/vmtest/status.tmp
+status=$?
+say "command exited with status $status"
+echo $status >$R/run/vmtest/status.tmp
 mv $R/run/vmtest/status.tmp $R/run/vmtest/status
 sync
 poweroff -f

@@ -133,7 +133,10 @@ prepare() {
   STAGE_DIR=$stage
   trap 'rm -rf "$STAGE_DIR"' EXIT
   log "unpacking $(basename "$deb")"
-  dpkg -x "$deb" "$stage/unpacked"
+  if ! dpkg -x "$deb" "$stage/unpacked"; then
+    rm -f "$deb" # Likely a truncated download: fetch it again next time.
+    fail "cannot unpack $deb"
+  fi
   release=$(ls "$stage/unpacked/lib/modules" | head -n1)
   python3 "$HERE/extract-vmlinux.py" "$stage/unpacked/boot/vmlinuz-$release" \
     "$stage/vmlinux" || fail "could not extract vmlinux"
@@ -153,4 +156,5 @@ mkdir -p "$OUTDIR" || fail "cannot create $OUTDIR"
 # Serialize concurrent callers (parallel lit runs, several build dirs).
 exec 9>"$OUTDIR/.lock"
 flock 9
+rm -rf "$OUTDIR"/stage.* # Left behind by a killed run.
 is_prepared || prepare
