@@ -167,7 +167,7 @@ Token Lexer::lexNumber(const char *Start) {
                  : (D >= 'A' && D <= 'F') ? D - 'A' + 10
                                           : 99;
     if (V >= Radix)
-      return makeInvalid(Start, LexError::BadNumber, &D);
+      return makeInvalid(Start, LexError::BadDigit, &D);
     // Values up to 2^64-1 are accepted (and wrap), langref 5.2.2.
     if (Value > (UINT64_MAX - V) / Radix)
       return makeInvalid(Start, LexError::NumberTooLarge, Start);
@@ -237,11 +237,12 @@ bool Lexer::decodeEscape(const char *&P, std::string &Out, const char *&ErrPos,
   return true;
 }
 
-/// Strings may span lines (stap allows it). The common case without
+/// A string ends at its closing quote on the same line (long literals are
+/// written as adjacent pieces, langref 5.2.3). The common case without
 /// escapes points Text into the buffer; only escapes allocate.
 Token Lexer::lexString(const char *Start) {
   const char *P = Start + 1;
-  while (P < BufEnd && *P != '"' && *P != '\\')
+  while (P < BufEnd && *P != '"' && *P != '\\' && *P != '\n')
     ++P;
   if (P < BufEnd && *P == '"') {
     CurPtr = P + 1;
@@ -252,13 +253,13 @@ Token Lexer::lexString(const char *Start) {
   std::string Decoded(Start + 1, P);
   const char *ErrPos = nullptr;
   LexError Err = LexError::BadCharacter;
-  while (P < BufEnd && *P != '"') {
+  while (P < BufEnd && *P != '"' && *P != '\n') {
     if (*P != '\\') {
       Decoded += *P++;
       continue;
     }
     ++P;
-    if (P >= BufEnd)
+    if (P >= BufEnd || *P == '\n')
       break;
     const char *EscErrPos;
     LexError EscErr;
@@ -267,10 +268,9 @@ Token Lexer::lexString(const char *Start) {
       Err = EscErr;
     }
   }
-  if (P >= BufEnd) {
-    CurPtr = BufEnd;
-    Diags->error(SMLoc::getFromPointer(Start), "unterminated string literal");
-    return makeInvalid(Start, LexError::Unterminated, Start);
+  if (P >= BufEnd || *P == '\n') {
+    CurPtr = P;
+    return makeInvalid(Start, LexError::UnterminatedString, Start);
   }
   CurPtr = P + 1;
   if (ErrPos)
@@ -471,6 +471,19 @@ void Lexer::reportInvalidToken(DiagnosticEngine &Diags, const Token &Tok) {
   }
   case LexError::BadNumber:
     Diags.error(At, "invalid number '" + Spelling + "'", {Tok.getRange()});
+    return;
+  case LexError::BadDigit: {
+    llvm::StringRef Base = Spelling.starts_with_insensitive("0x") ? "hexadecimal"
+                           : Spelling.size() > 1 && Spelling[0] == '0' ? "octal"
+                                                                       : "decimal";
+    Diags.error(At, "invalid digit '" + llvm::Twine(*At.getPointer()) + "' in " +
+                        Base + " number",
+                {Tok.getRange()});
+    return;
+  }
+  case LexError::UnterminatedString:
+    Diags.error(At, "unterminated string literal (missing '\"' on this line)",
+                {Tok.getRange()});
     return;
   case LexError::NumberTooLarge:
     Diags.error(At, "number '" + Spelling + "' does not fit in 64 bits",

@@ -60,6 +60,7 @@ static void printToken(llvm::raw_ostream &OS, llvm::SourceMgr &SM,
   if (T.Expansion)
     OS << " macro=" << T.Expansion->MacroName;
   OS << '\n';
+  OS.flush(); // keep the order with diagnostics on stderr in `2>&1` tests
 }
 
 int stapc::dumpTokens(const std::string &File,

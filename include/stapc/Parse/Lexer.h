@@ -8,7 +8,7 @@
 // token that remembers what was wrong, and the Preprocessor reports it only
 // if the token is actually used. This lets an untaken `%( ... %)` branch
 // contain junk, as in stap. Errors that swallow the rest of the file
-// (unterminated comment, string or embedded-C block) are reported at once.
+// (unterminated comment or embedded-C block) are reported at once.
 //
 //===----------------------------------------------------------------------===//
 #ifndef STAPC_PARSE_LEXER_H
@@ -26,11 +26,13 @@ class DiagnosticEngine;
 enum class LexError : uint8_t {
   BadCharacter,
   BadNumber,
+  BadDigit,
   NumberTooLarge,
   HexEscapeWithoutDigits,
   OctalEscapeTooLarge,
   StrayEmbeddedEnd,
-  Unterminated, // string/comment/embedded block; already reported
+  UnterminatedString,
+  Unterminated, // comment/embedded block; already reported
 };
 
 class Lexer {
