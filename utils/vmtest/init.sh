@@ -10,9 +10,9 @@
 # messages go to the kernel console, which run.sh keeps out of the
 # command's output.
 
-/bin/busybox mkdir -p /bin /proc /sys /dev /lower /rw /newroot
-/bin/busybox --install -s /bin
+# prepare.sh put the busybox applet links in /bin.
 export PATH=/bin
+mkdir -p /proc /sys /dev /lower /rw /newroot
 
 # Stage messages carry the uptime so a slow boot shows where time went.
 say() {

@@ -94,7 +94,9 @@ print_console() {
 write_job_script "$@"
 start_readers
 
-KERNEL_ARGS="console=ttyS0 quiet panic=-1 oops=panic mitigations=off"
+# VMRUN_KERNEL_ARGS adds kernel parameters, e.g. "loglevel=7" to see the
+# whole boot in the console log (with --keep).
+KERNEL_ARGS="console=ttyS0 quiet panic=-1 oops=panic mitigations=off ${VMRUN_KERNEL_ARGS:-}"
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
   -accel tcg -smp "$SMP" -m 1G -nographic -nodefaults -no-reboot \
   -monitor none -serial "file:$JOB/console.log" -nic none \
