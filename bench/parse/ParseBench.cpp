@@ -64,7 +64,7 @@ class Bench {
 public:
   Bench()
       : Diags(SM, ShowErrors ? llvm::errs() : llvm::nulls()),
-        PP(SM, Diags, MacroCtx, PreprocessorOptions{}) {
+        PP(SM, Diags, MacroCtx, Opts) {
     Diags.setErrorLimit(0);
   }
 
@@ -79,6 +79,7 @@ private:
   llvm::SourceMgr SM;
   DiagnosticEngine Diags;
   ASTContext MacroCtx; // strings the preprocessor keeps (macro bodies)
+  PreprocessorOptions Opts; // the preprocessor keeps a reference
   Preprocessor PP;
   std::vector<Input> Inputs;
 };
