@@ -82,6 +82,17 @@ start_readers() {
   READERS+=($!)
 }
 
+# A reader whose FIFO QEMU never opened (QEMU failed early) would block in
+# open() forever; one open-and-close of the write side gives it EOF. Data
+# still in the pipe is read before that EOF, so this is safe either way.
+release_readers() {
+  local i fifos=("$JOB/stdout.fifo" "$JOB/stderr.fifo")
+  for i in "${!READERS[@]}"; do
+    kill -0 "${READERS[i]}" 2>/dev/null || continue
+    timeout 2 bash -c ': >"$1"' _ "${fifos[i]}"
+  done
+}
+
 print_console() {
   # Strip the firmware's terminal escapes; keep the tail, where panics are.
   echo "vmrun: ---- guest console (last 60 lines; --keep keeps $JOB) ----" >&2
@@ -114,6 +125,7 @@ QEMU_PID=$!
 wait "$QEMU_PID"
 QEMU_STATUS=$?
 QEMU_PID=
+release_readers
 wait "${READERS[@]}"
 
 if ((QEMU_STATUS == 124)); then
