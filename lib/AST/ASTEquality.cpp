@@ -382,7 +382,9 @@ bool Comparer::declFields(const Decl *A, const Decl *B) {
     return X->isEpilogue() == Y->isEpilogue() &&
            probePoints("alias name", X->getNames(), Y->getNames()) &&
            probePoints("probe point", X->getPoints(), Y->getPoints()) &&
-           stmtChild("body", X->getBody(), Y->getBody());
+           stmtChild("body", X->getBody(), Y->getBody()) &&
+           stmtChild("epilogue body", X->getEpilogueBody(),
+                     Y->getEpilogueBody());
   }
   case Node::Kind::Global: {
     auto *X = cast<GlobalDecl>(A), *Y = cast<GlobalDecl>(B);

@@ -760,6 +760,10 @@ void Printer::printDecl(Decl *D) {
     printPoints(A->getPoints());
     OS << ' ';
     printBlock(A->getBody(), 0);
+    if (A->getEpilogueBody()) {
+      OS << ", ";
+      printBlock(A->getEpilogueBody(), 0);
+    }
     OS << '\n';
     return;
   }

@@ -237,7 +237,7 @@ bool Preprocessor::Impl::evalComparison(bool &Value) {
   case OperandKind::Version: {
     if (R.isNot(TokenKind::String))
       return Fail("expected a version string after '" + L.Text + " " +
-                  tokenKindName(Op.Kind) + "'");
+                  Op.Text + "'");
     llvm::StringRef Actual = L.Text == "kernel_v"    ? Opts.KernelVersion
                              : L.Text == "kernel_vr" ? Opts.KernelRelease
                                                      : Opts.SystemtapVersion;
@@ -288,7 +288,7 @@ bool Preprocessor::Impl::evalComparison(bool &Value) {
       }
     } else {
       return Fail("expected a string, a number or a CONFIG_ option after '" +
-                  L.Text + " " + tokenKindName(Op.Kind) + "'");
+                  L.Text + " " + Op.Text + "'");
     }
     Value = parseConfigNumber(Actual, Lhs) &&
             applyComparison(Op.Kind, threeWay(Lhs, Rhs));
@@ -315,14 +315,19 @@ void Preprocessor::Impl::handleIf(const Token &IfTok) {
     Ok = false;
   }
   if (!Ok) {
-    // Resynchronize at `%?` and take the false branch.
+    // Resynchronize at `%?` and take the false branch; a `%)` first means
+    // the whole conditional was malformed and is dropped.
     Value = false;
-    while (CondTok.isNot(TokenKind::PPThen)) {
+    unsigned Depth = 0;
+    for (; CondTok.isNot(TokenKind::PPThen) || Depth; CondTok = nextRaw()) {
       if (CondTok.is(TokenKind::Eof)) {
         Diags.error(IfTok.Loc, "unterminated '%(' conditional (missing '%?')");
         return;
       }
-      CondTok = nextRaw();
+      if (CondTok.is(TokenKind::PPIf))
+        ++Depth;
+      if (CondTok.is(TokenKind::PPEnd) && Depth-- == 0)
+        return;
     }
   }
   if (Value) {

@@ -224,9 +224,23 @@ Decl *Parser::parseProbe() {
   if (Names.empty())
     return new (Ctx)
         ProbeDecl(Loc, Ctx.copyArray(ArrayRef<ProbePoint>(Points)), Body);
-  return new (Ctx) ProbeAliasDecl(
+  auto *Alias = new (Ctx) ProbeAliasDecl(
       Loc, Ctx.copyArray(ArrayRef<ProbePoint>(Names)),
       Ctx.copyArray(ArrayRef<ProbePoint>(Points)), Body, Epilogue);
+  // `= PP { prologue }, { epilogue }`.
+  if (is(TokenKind::Comma)) {
+    if (Epilogue) {
+      error(Tok, "a '+=' alias cannot have a second (epilogue) block");
+      return nullptr;
+    }
+    consume();
+    if (!is(TokenKind::LBrace)) {
+      errorExpected("'{' to begin the epilogue block");
+      return nullptr;
+    }
+    Alias->setEpilogueBody(parseBlock());
+  }
+  return Alias;
 }
 
 /// String literals (adjacent ones joined) and optionally negated numbers:

@@ -98,7 +98,10 @@ bool Parser::parseBraceGroupName(llvm::SmallVectorImpl<char> &Name) {
   Token Open = Tok;
   unsigned Nesting = 0;
   do {
-    if (is(TokenKind::Eof) || atTopLevelKeyword()) {
+    // `function` is a common component name here (`kernel.{function("a"),
+    // function("b")}`); the other declaration keywords are not.
+    bool AtDeclaration = is(TokenKind::KwProbe) || is(TokenKind::KwGlobal);
+    if (is(TokenKind::Eof) || AtDeclaration) {
       errorExpected("'}'");
       Diags.note(Open.Loc, "to match this '{'");
       return false;

@@ -97,18 +97,12 @@ void Parser::error(const Token &T, const llvm::Twine &Msg) {
   if (T.is(TokenKind::Error) || Aborted)
     return;
   Diags.error(T.Loc, Msg, {T.getRange()});
-  noteMacroExpansions(T);
+  noteExpansion(Diags, T);
 }
 
 void Parser::error(SMLoc Loc, const llvm::Twine &Msg) {
   if (!Aborted)
     Diags.error(Loc, Msg);
-}
-
-void Parser::noteMacroExpansions(const Token &T) {
-  for (const MacroExpansion *E = T.Expansion; E; E = E->Parent)
-    Diags.note(E->UseLoc,
-               "in expansion of macro '@" + E->MacroName + "' used here");
 }
 
 std::string Parser::describe(const Token &T) const {

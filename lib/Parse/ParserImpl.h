@@ -52,7 +52,6 @@ private:
   void error(SMLoc Loc, const llvm::Twine &Msg);
   /// "expected <What>, found <current token>" at the current token.
   void errorExpected(StringRef What);
-  void noteMacroExpansions(const Token &T);
   /// A short description of the current token for "found ..." messages.
   std::string describe(const Token &T) const;
 

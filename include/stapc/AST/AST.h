@@ -720,6 +720,7 @@ private:
 
 /// probe NAME[, NAME...] = PP[, PP...] { prologue }
 /// probe NAME[, NAME...] += PP[, PP...] { epilogue }
+/// probe NAME[, NAME...] = PP[, PP...] { prologue }, { epilogue }
 class ProbeAliasDecl : public Decl {
 public:
   ProbeAliasDecl(SMLoc Loc, MutableArrayRef<ProbePoint> Names,
@@ -731,11 +732,16 @@ public:
   MutableArrayRef<ProbePoint> getPoints() const { return Points; }
   BlockStmt *getBody() const { return Body; }
   bool isEpilogue() const { return Epilogue; }
+  /// The second block of the combined `= PP { prologue }, { epilogue }`
+  /// form (used throughout the syscall tapsets); null otherwise.
+  BlockStmt *getEpilogueBody() const { return EpilogueBody; }
+  void setEpilogueBody(BlockStmt *B) { EpilogueBody = B; }
   static bool classof(const Node *N) { return N->getKind() == Kind::ProbeAlias; }
 
 private:
   MutableArrayRef<ProbePoint> Names, Points;
   BlockStmt *Body;
+  BlockStmt *EpilogueBody = nullptr;
   bool Epilogue;
 };
 

@@ -187,6 +187,7 @@ public:
   void visitProbeAliasDecl(ProbeAliasDecl *D) {
     traversePoints(D->getPoints());
     traverse(D->getBody());
+    traverse(D->getEpilogueBody());
   }
   void visitGlobalDecl(GlobalDecl *D) { traverse(D->Init); }
   void visitFunctionDecl(FunctionDecl *D) { traverse(D->Body); }
