@@ -48,6 +48,13 @@ Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
     // @cast(p, "T") names the type p points to.
     return emitMemberChain(E, B.CreateIntToPtr(Ptr, B.getPtrTy()), *Ty);
   }
+  if (isa<AutocastExpr>(E)) {
+    CGM.getDiags().error(E->getComponents().front().Loc,
+                         "'->' on a value whose kernel type is not known here "
+                         "(stap's autocast) is not supported yet; name the "
+                         "type: @cast(value, \"task_struct\")->member");
+    return B.getInt64(0);
+  }
   auto *Sym = dyn_cast<TargetSymbolExpr>(E);
   if (!Sym || Sym->isContextList()) {
     CGM.getDiags().error(E->getLoc(), "this target expression is not "

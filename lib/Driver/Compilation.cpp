@@ -35,6 +35,8 @@ template <typename Fn> bool Compilation::timed(const char *Name, Fn &&F) {
 }
 
 bool Compilation::elaborate() {
+  if (!timed("tapsets", [&] { return parseTapsets(); }))
+    return false;
   return timed("elaborate", [&] {
     Types = std::make_unique<BTFKernelTypes>(Opts.BTFPath);
     SemaOptions SO;
@@ -80,22 +82,67 @@ static void collectMacroFiles(llvm::StringRef Dir,
   llvm::append_range(Out, Found);
 }
 
-bool Compilation::loadMacroLibraries(Preprocessor &PP) {
+std::vector<std::string> Compilation::tapsetDirs() const {
   std::vector<std::string> Dirs = Opts.TapsetDirs;
   if (!Opts.NoDefaultTapsets && !Opts.DefaultTapsetDir.empty())
     Dirs.push_back(Opts.DefaultTapsetDir);
+  return Dirs;
+}
+
+bool Compilation::loadMacroLibraries(Preprocessor &PP) {
+  // Read the .stpm files once; every preprocessor (one per parsed file)
+  // gets the same library macros.
+  if (!MacroBuffersLoaded) {
+    MacroBuffersLoaded = true;
+    std::vector<std::string> Files;
+    for (const std::string &D : tapsetDirs())
+      collectMacroFiles(D, Files);
+    for (const std::string &F : Files) {
+      auto Buf = llvm::MemoryBuffer::getFile(F, /*IsText=*/true);
+      if (!Buf) {
+        Diags.error("cannot read macro library '" + F +
+                    "': " + Buf.getError().message());
+        continue;
+      }
+      MacroBuffers.push_back(SM.AddNewSourceBuffer(std::move(*Buf), llvm::SMLoc()));
+    }
+  }
+  for (unsigned ID : MacroBuffers)
+    PP.loadLibraryMacros(ID);
+  return !Diags.hasErrors();
+}
+
+/// The tapset files of one directory, as stap searches them: every `.stp`
+/// directly in DIR, then in DIR/<arch>. Sorted for reproducible output.
+static void collectTapsetFiles(llvm::StringRef Dir, llvm::StringRef Arch,
+                               std::vector<std::string> &Out) {
+  for (std::string Sub : {Dir.str(), (Dir + "/" + Arch).str()}) {
+    std::error_code EC;
+    std::vector<std::string> Found;
+    for (llvm::sys::fs::directory_iterator I(Sub, EC), E; I != E && !EC;
+         I.increment(EC))
+      if (llvm::sys::path::extension(I->path()) == ".stp")
+        Found.push_back(I->path());
+    llvm::sort(Found);
+    llvm::append_range(Out, Found);
+  }
+}
+
+bool Compilation::parseTapsets() {
   std::vector<std::string> Files;
-  for (const std::string &D : Dirs)
-    collectMacroFiles(D, Files);
+  for (const std::string &D : tapsetDirs())
+    collectTapsetFiles(D, Opts.PP.Arch, Files);
   for (const std::string &F : Files) {
     auto Buf = llvm::MemoryBuffer::getFile(F, /*IsText=*/true);
     if (!Buf) {
-      Diags.error("cannot read macro library '" + F +
-                  "': " + Buf.getError().message());
+      Diags.error("cannot read tapset '" + F + "': " + Buf.getError().message());
       continue;
     }
     unsigned ID = SM.AddNewSourceBuffer(std::move(*Buf), llvm::SMLoc());
-    PP.loadLibraryMacros(ID);
+    Preprocessor PP(SM, Diags, Ctx, Opts.PP);
+    loadMacroLibraries(PP);
+    PP.enterMainBuffer(ID);
+    Ctx.Files.push_back(parseScript(PP, Ctx, Diags, Ctx.save(F), ID, true));
   }
   return !Diags.hasErrors();
 }

@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "SemaImpl.h"
 
+#include "stapc/AST/ASTClone.h"
+#include "stapc/AST/ASTContext.h"
 #include "stapc/AST/ASTPrinter.h"
 #include "stapc/Sema/KernelTypes.h"
 
@@ -149,15 +151,108 @@ static bool resolveTimer(SemaImpl &S, const ProbePoint &P, ProbeInstance &I) {
   return true;
 }
 
-bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P) {
+/// Whether a probe point component written by the user (which may hold
+/// wildcards and brace alternatives) matches an alias's component.
+static bool componentMatches(const ProbePointComponent &User,
+                             const ProbePointComponent &Alias) {
+  bool NameOk = User.Name == Alias.Name;
+  if (!NameOk) {
+    auto Glob = llvm::GlobPattern::create(User.Name);
+    if (!Glob) {
+      llvm::consumeError(Glob.takeError());
+      return false;
+    }
+    NameOk = Glob->match(Alias.Name);
+  }
+  if (!NameOk)
+    return false;
+  if (!User.Arg && !Alias.Arg)
+    return true;
+  if (!User.Arg || !Alias.Arg)
+    return false;
+  auto *UI = llvm::dyn_cast<IntegerLiteral>(User.Arg);
+  auto *AI = llvm::dyn_cast<IntegerLiteral>(Alias.Arg);
+  if (UI && AI)
+    return UI->getValue() == AI->getValue();
+  auto *US = llvm::dyn_cast<StringLiteral>(User.Arg);
+  auto *AS = llvm::dyn_cast<StringLiteral>(Alias.Arg);
+  return US && AS && US->getValue() == AS->getValue();
+}
+
+/// Expand P through every probe alias whose name it matches: the alias's
+/// own points, with P's extra components appended (alias suffixes), run
+/// the alias body before (`=`) or after (`+=`) the user's body.
+bool SemaImpl::expandAliases(ProbeDecl *D, const ProbePoint &P,
+                             BlockStmt *Body, unsigned AliasDepth,
+                             bool &Matched) {
+  bool Ok = true;
+  for (ProbeAliasDecl *A : Aliases) {
+    for (const ProbePoint &Name : A->getNames()) {
+      size_t N = Name.Components.size();
+      if (P.Components.size() < N)
+        continue;
+      bool Match = true;
+      for (size_t I = 0; I < N && Match; ++I)
+        Match = componentMatches(P.Components[I], Name.Components[I]);
+      if (!Match)
+        continue;
+      Matched = true;
+      useDeclFrom(A);
+      if (AliasDepth > 16) {
+        Diags.error(P.Loc, "probe alias expansion is nested too deeply "
+                           "(an alias that refers to itself?)");
+        return false;
+      }
+      BlockStmt *&Combined = AliasBodies[{A, Body}];
+      if (!Combined) {
+        // Fresh copies: each alias/body pair is resolved in its own scope
+        // (the same alias body serves many probes, and one user body may
+        // sit under several aliases).
+        llvm::SmallVector<Stmt *, 3> Parts;
+        Stmt *Alias = cloneStmt(Ctx, A->getBody());
+        Stmt *User = cloneStmt(Ctx, Body);
+        if (A->isEpilogue()) {
+          Parts = {User, Alias};
+        } else {
+          Parts = {Alias, User};
+          if (BlockStmt *Epi = A->getEpilogueBody())
+            Parts.push_back(cloneStmt(Ctx, Epi));
+        }
+        Combined = new (Ctx) BlockStmt(Body->getLoc(),
+                                       Ctx.copyArray<Stmt *>(Parts));
+      }
+      ArrayRef<ProbePointComponent> Suffix =
+          ArrayRef<ProbePointComponent>(P.Components).drop_front(N);
+      for (const ProbePoint &Target : A->getPoints()) {
+        llvm::SmallVector<ProbePointComponent, 8> Comps(
+            Target.Components.begin(), Target.Components.end());
+        Comps.append(Suffix.begin(), Suffix.end());
+        auto *Expanded = new (Ctx.allocate(sizeof(ProbePoint),
+                                           alignof(ProbePoint))) ProbePoint(Target);
+        Expanded->Components = Ctx.copyArray<ProbePointComponent>(Comps);
+        Expanded->Optional = Target.Optional || P.Optional;
+        Ok &= expandPoint(D, *Expanded, Combined, AliasDepth + 1);
+      }
+    }
+  }
+  return Ok;
+}
+
+bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
+                           unsigned AliasDepth) {
   PointView V{P};
   if (V.size() == 0)
     return false;
+  bool Matched = false;
+  bool AliasOk = expandAliases(D, P, Body, AliasDepth, Matched);
+  if (Matched)
+    return AliasOk;
+
   ProbeInstance Base;
   Base.PP = ppText(P);
   Base.Decl = D;
   Base.Point = &P;
-  Base.Body = D->getBody();
+  Base.Body = Body;
 
   StringRef Head = V.name(0);
   if (Head == "never")
@@ -225,7 +320,7 @@ void SemaImpl::resolveProbes(ScriptFile &F) {
       if (P.Condition)
         Diags.error(P.Condition->getLoc(),
                     "conditional probes ('if (...)') are not supported yet");
-      expandPoint(PD, P);
+      expandPoint(PD, P, PD->getBody(), 0);
     }
   }
 }

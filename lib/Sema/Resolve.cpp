@@ -15,8 +15,14 @@ using namespace stapc;
 void SemaImpl::collectDeclarations() {
   // The user script's declarations win over tapset ones with the same name;
   // Files[0] is the user script.
-  for (ScriptFile &F : Ctx.Files) {
+  for (unsigned FileIdx = 0; FileIdx < Ctx.Files.size(); ++FileIdx) {
+    ScriptFile &F = Ctx.Files[FileIdx];
     for (Decl *D : F.Decls) {
+      FileOf[D] = FileIdx;
+      if (auto *A = llvm::dyn_cast<ProbeAliasDecl>(D)) {
+        Aliases.push_back(A);
+        continue;
+      }
       if (auto *G = llvm::dyn_cast<GlobalDecl>(D)) {
         auto [It, Inserted] = Globals.try_emplace(G->getName(), G);
         if (!Inserted && !F.IsTapset) {
@@ -106,6 +112,7 @@ public:
       traverse(A);
     if (FunctionDecl *F = S.findFunction(E->getName(), E->getArgs().size())) {
       E->setCallee(F);
+      S.useDeclFrom(F);
       if (S.UsedFunctions.insert(F).second)
         S.Worklist.push_back(F);
       return;
@@ -151,6 +158,7 @@ private:
     }
     if (auto It = S.Globals.find(Name); It != S.Globals.end()) {
       E->setDecl(&It->second->getVar());
+      S.useDeclFrom(It->second);
       return;
     }
     if (AsArray) {
@@ -173,6 +181,12 @@ private:
 };
 
 } // namespace
+
+void SemaImpl::useDeclFrom(const Decl *D) {
+  auto It = FileOf.find(D);
+  if (It != FileOf.end() && Ctx.Files[It->second].IsTapset)
+    UsedFiles.insert(It->second);
+}
 
 void SemaImpl::resolveBody(Node *Body, BodyScope &Scope) {
   Resolver(*this, Scope).traverse(Body);

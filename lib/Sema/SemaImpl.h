@@ -29,7 +29,14 @@ public:
 
   // ProbeResolution.cpp
   void resolveProbes(ScriptFile &F);
-  bool expandPoint(ProbeDecl *D, const ProbePoint &P);
+  bool expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
+                   unsigned AliasDepth);
+  bool expandAliases(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
+                     unsigned AliasDepth, bool &Matched);
+  /// Mark the tapset file that declared D as used: its probes run too.
+  void useDeclFrom(const Decl *D);
+  /// Resolve the bodies of probe instances from Prog.Probes[First...].
+  void resolveProbeBodies(size_t First);
 
   // Resolve.cpp
   void collectDeclarations();
@@ -50,6 +57,17 @@ public:
   /// Parameters of each function, as VarDecls (index = parameter position).
   llvm::DenseMap<FunctionDecl *, std::vector<VarDecl *>> Params;
   llvm::DenseSet<FunctionDecl *> UsedFunctions;
+  std::vector<ProbeAliasDecl *> Aliases;
+  /// Index in Ctx.Files of the file each declaration comes from.
+  llvm::DenseMap<const Decl *, unsigned> FileOf;
+  /// Tapset files whose declarations the program uses (their probes are
+  /// part of the program, as in stap), and those already added.
+  llvm::DenseSet<unsigned> UsedFiles, AddedFiles;
+  /// Combined alias+user bodies, so instances of one alias share one body.
+  llvm::DenseMap<std::pair<const ProbeAliasDecl *, BlockStmt *>, BlockStmt *>
+      AliasBodies;
+  /// Locals of each distinct probe body.
+  llvm::DenseMap<BlockStmt *, std::vector<VarDecl *>> LocalsOfBody;
   std::vector<FunctionDecl *> Worklist;
 };
 

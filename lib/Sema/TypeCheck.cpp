@@ -280,6 +280,12 @@ public:
     setType(E, TypeKind::Long);
   }
   void visitTargetSymbolExpr(TargetSymbolExpr *E) { visitTargetExprCommon(E); }
+  void visitAtVarExpr(AtVarExpr *E) { visitTargetExprCommon(E); }
+  void visitAutocastExpr(AutocastExpr *E) {
+    traverse(E->getOperand());
+    expect(E->getOperand(), TypeKind::Long, "the pointer before '->'");
+    visitTargetExprCommon(E);
+  }
   void visitCastExpr(CastExpr *E) {
     traverse(E->getOperand());
     expect(E->getOperand(), TypeKind::Long, "the pointer given to @cast");
@@ -369,9 +375,9 @@ bool SemaImpl::inferTypes() {
       TI.traverse(F->Body);
       Changed |= TI.Changed;
     }
-    llvm::DenseSet<ProbeDecl *> Seen;
+    llvm::DenseSet<BlockStmt *> Seen;
     for (ProbeInstance &P : Prog.Probes) {
-      if (!Seen.insert(P.Decl).second)
+      if (!Seen.insert(P.Body).second)
         continue;
       TypeInference TI(*this, nullptr);
       TI.Report = Report;

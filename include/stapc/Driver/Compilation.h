@@ -50,7 +50,7 @@ public:
 
   /// Pass 1: read and parse the user script and the macro libraries.
   bool parse();
-  /// Pass 2: resolve probes, names and types.
+  /// Pass 2: parse the tapsets, then resolve probes, names and types.
   bool elaborate();
   /// Pass 3: LLVM IR for the bpf target.
   bool generateIR();
@@ -69,6 +69,9 @@ public:
 
 private:
   bool loadMacroLibraries(Preprocessor &PP);
+  std::vector<std::string> tapsetDirs() const;
+  /// Parse every tapset file (after the user script, which stays Files[0]).
+  bool parseTapsets();
   bool parseImpl();
 
   /// Time one pass for -v.
@@ -80,6 +83,8 @@ private:
   ASTContext Ctx;
   Program Prog;
   std::unique_ptr<BTFKernelTypes> Types;
+  std::vector<unsigned> MacroBuffers;
+  bool MacroBuffersLoaded = false;
   llvm::LLVMContext LLVMCtx;
   std::unique_ptr<llvm::Module> Module;
 };
