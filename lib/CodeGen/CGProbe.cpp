@@ -104,6 +104,11 @@ void ProbeEmitter::emit() {
                           SubTy, Line0, DINode::FlagPrototyped,
                           DISubprogram::SPFlagDefinition);
   Fn->setSubprogram(SP);
+  // A named parameter: the kernel rejects BTF function prototypes whose
+  // arguments have no names.
+  DILocalVariable *CtxVar = DIB.createParameterVariable(
+      SP, "ctx", 1, CGM.getFile(), Line0, VoidPtr, /*AlwaysPreserve=*/true);
+  (void)CtxVar;
 
   auto *Entry = BasicBlock::Create(C, "entry", Fn);
   ExitBB = BasicBlock::Create(C, "exit", Fn);

@@ -69,17 +69,32 @@ bool Compilation::emit(llvm::raw_pwrite_stream &OS, OutputKind Kind) {
   });
 }
 
-/// Every `.stpm` file under Dir, sorted so that the order is reproducible.
-static void collectMacroFiles(llvm::StringRef Dir,
-                              std::vector<std::string> &Out) {
-  std::error_code EC;
-  std::vector<std::string> Found;
-  for (llvm::sys::fs::recursive_directory_iterator I(Dir, EC), E;
-       I != E && !EC; I.increment(EC))
-    if (llvm::sys::path::extension(I->path()) == ".stpm")
-      Found.push_back(I->path());
-  llvm::sort(Found);
-  llvm::append_range(Out, Found);
+/// The directories of one tapset root that stap searches: the root itself
+/// and its `linux/` subdirectory (the kernel runtime's library, whose
+/// semantics stapc implements), then for .stp files the arch directory.
+static std::vector<std::string> searchDirs(llvm::StringRef Root,
+                                           llvm::StringRef Arch,
+                                           bool WithArch) {
+  std::vector<std::string> Dirs = {Root.str(), (Root + "/linux").str()};
+  if (WithArch)
+    Dirs.push_back((Root + "/" + Arch).str());
+  return Dirs;
+}
+
+/// Every file with extension Ext directly in one of Dirs, each directory's
+/// files sorted so that the order is reproducible.
+static void collectFiles(llvm::ArrayRef<std::string> Dirs, llvm::StringRef Ext,
+                         std::vector<std::string> &Out) {
+  for (const std::string &Dir : Dirs) {
+    std::error_code EC;
+    std::vector<std::string> Found;
+    for (llvm::sys::fs::directory_iterator I(Dir, EC), E; I != E && !EC;
+         I.increment(EC))
+      if (llvm::sys::path::extension(I->path()) == Ext)
+        Found.push_back(I->path());
+    llvm::sort(Found);
+    llvm::append_range(Out, Found);
+  }
 }
 
 std::vector<std::string> Compilation::tapsetDirs() const {
@@ -96,7 +111,7 @@ bool Compilation::loadMacroLibraries(Preprocessor &PP) {
     MacroBuffersLoaded = true;
     std::vector<std::string> Files;
     for (const std::string &D : tapsetDirs())
-      collectMacroFiles(D, Files);
+      collectFiles(searchDirs(D, Opts.PP.Arch, false), ".stpm", Files);
     for (const std::string &F : Files) {
       auto Buf = llvm::MemoryBuffer::getFile(F, /*IsText=*/true);
       if (!Buf) {
@@ -112,26 +127,10 @@ bool Compilation::loadMacroLibraries(Preprocessor &PP) {
   return !Diags.hasErrors();
 }
 
-/// The tapset files of one directory, as stap searches them: every `.stp`
-/// directly in DIR, then in DIR/<arch>. Sorted for reproducible output.
-static void collectTapsetFiles(llvm::StringRef Dir, llvm::StringRef Arch,
-                               std::vector<std::string> &Out) {
-  for (std::string Sub : {Dir.str(), (Dir + "/" + Arch).str()}) {
-    std::error_code EC;
-    std::vector<std::string> Found;
-    for (llvm::sys::fs::directory_iterator I(Sub, EC), E; I != E && !EC;
-         I.increment(EC))
-      if (llvm::sys::path::extension(I->path()) == ".stp")
-        Found.push_back(I->path());
-    llvm::sort(Found);
-    llvm::append_range(Out, Found);
-  }
-}
-
 bool Compilation::parseTapsets() {
   std::vector<std::string> Files;
   for (const std::string &D : tapsetDirs())
-    collectTapsetFiles(D, Opts.PP.Arch, Files);
+    collectFiles(searchDirs(D, Opts.PP.Arch, true), ".stp", Files);
   for (const std::string &F : Files) {
     auto Buf = llvm::MemoryBuffer::getFile(F, /*IsText=*/true);
     if (!Buf) {

@@ -137,6 +137,37 @@ public:
                                    E->getName() + "'");
   }
 
+  void visitAssignExpr(AssignExpr *E) {
+    checkWritable(E->getLHS());
+    RecursiveVisitor::visitAssignExpr(E);
+  }
+  void visitUnaryExpr(UnaryExpr *E) {
+    if (E->getOp() == UnaryOp::PreInc || E->getOp() == UnaryOp::PreDec)
+      checkWritable(E->getOperand());
+    RecursiveVisitor::visitUnaryExpr(E);
+  }
+  void visitPostfixExpr(PostfixExpr *E) {
+    checkWritable(E->getOperand());
+    RecursiveVisitor::visitPostfixExpr(E);
+  }
+
+  /// Only script variables and array elements can be written. Kernel data
+  /// (target variables, @cast) is read-only outside guru mode, and stapc
+  /// does not write kernel memory at all.
+  void checkWritable(Expr *E) {
+    if (llvm::isa<SymbolRef>(E) || llvm::isa<ArrayIndex>(E))
+      return;
+    if (llvm::isa<TargetExpr>(E)) {
+      S.Diags.error(E->getLoc(), "semantic error: cannot write to kernel data "
+                                 "('$var' and '@cast' values are read-only); "
+                                 "copy the value into a script variable");
+      return;
+    }
+    S.Diags.error(E->getLoc(), "semantic error: this expression cannot be "
+                               "assigned to; only variables and array "
+                               "elements can");
+  }
+
   void visitTargetSymbolExpr(TargetSymbolExpr *E) {
     if (!Scope.Probe)
       S.Diags.error(E->getLoc(), "target variable '" + E->getName() +
