@@ -11,5 +11,5 @@ apt-get install -y -q --no-install-recommends \
   libgtest-dev \
   python3 python3-psutil \
   systemtap systemtap-doc poppler-utils \
-  bpftrace \
+  bpftrace time \
   qemu-system-x86 busybox-static cpio kmod
