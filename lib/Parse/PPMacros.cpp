@@ -19,11 +19,6 @@ using namespace stapc;
 static constexpr unsigned MaxExpansionDepth = 200;
 
 Token Preprocessor::Impl::nextExpanded() {
-  if (Pending) {
-    Token T = *Pending;
-    Pending.reset();
-    return T;
-  }
   for (;;) {
     Token T = nextRaw();
     if (T.isNot(TokenKind::AtOp))
@@ -214,14 +209,15 @@ static bool closesGroup(TokenKind K) {
 bool Preprocessor::Impl::collectMacroArgs(
     const MacroDef &M, const Token &Use,
     llvm::SmallVectorImpl<llvm::ArrayRef<Token>> &Args) {
-  Token T = nextExpanded();
+  // Raw, so that what follows a misused name is expanded in order.
+  Token T = nextRaw();
   if (T.isNot(TokenKind::LParen)) {
     Diags.error(Use.Loc, "macro '" + M.Name + "' takes " +
                              llvm::Twine(M.Params.size()) +
                              " argument(s); expected '(' after its name",
                 {Use.getRange()});
     noteExpansion(Diags, Use);
-    Pending = T;
+    pushBackRaw(T);
     return false;
   }
   llvm::SmallVector<Token, 16> Current;
@@ -232,7 +228,6 @@ bool Preprocessor::Impl::collectMacroArgs(
       Diags.error(Use.Loc, "unterminated argument list of macro '" + M.Name + "'",
                   {Use.getRange()});
       noteExpansion(Diags, Use);
-      Pending = T;
       return false;
     }
     if (Depth == 0 && (T.is(TokenKind::Comma) || T.is(TokenKind::RParen))) {

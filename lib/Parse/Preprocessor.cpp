@@ -78,7 +78,7 @@ void Preprocessor::Impl::loadLibraryMacros(unsigned BufferID) {
   llvm::SmallVector<OpenConditional, 8> SavedConds;
   std::swap(SavedFrames, Frames);
   std::swap(SavedConds, Conditionals);
-  std::optional<Token> SavedPending;
+  std::optional<PushedBack> SavedPending;
   std::swap(SavedPending, Pending);
   InLibraryFile = true;
   pushBuffer(BufferID, /*IsMain=*/true);
@@ -101,6 +101,14 @@ void Preprocessor::Impl::loadLibraryMacros(unsigned BufferID) {
 //===----------------------------------------------------------------------===//
 
 Token Preprocessor::Impl::nextRaw() {
+  if (Pending) {
+    PushedBack P = *Pending;
+    Pending.reset();
+    LastMacro = P.Macro;
+    LastArgs = P.Args;
+    LastFromFile = P.FromFile;
+    return P.Tok;
+  }
   while (!Frames.empty()) {
     TokenFrame &F = Frames.back();
     Token T;

@@ -124,9 +124,18 @@ private:
   llvm::StringMap<MacroDef *> LibraryMacros;
   llvm::StringMap<MacroDef *> FileMacros;
   bool InLibraryFile = false;
-  /// An already expanded token read ahead (a macro name not followed by
-  /// its argument list); nextExpanded() returns it first.
-  std::optional<Token> Pending;
+  /// A raw token read ahead (after a macro name that needs an argument
+  /// list), with the nextRaw() state that came with it.
+  struct PushedBack {
+    Token Tok;
+    const MacroDef *Macro;
+    llvm::ArrayRef<llvm::ArrayRef<Token>> Args;
+    bool FromFile;
+  };
+  std::optional<PushedBack> Pending;
+  void pushBackRaw(const Token &T) {
+    Pending = PushedBack{T, LastMacro, LastArgs, LastFromFile};
+  }
   /// Buffer ID per command-line argument, created on first use.
   llvm::SmallVector<unsigned, 4> ArgBuffers;
   /// Current token for the condition evaluator.
