@@ -81,3 +81,20 @@ else:
 # as such (exit 124) rather than as a lit timeout.
 config.substitutions.append(("%vmrun", "%s --timeout 100 --dir %s --" % (
     os.path.join(config.stapc_src_root, "utils", "vmtest", "run.sh"), vm_dir)))
+
+# ---- Feature `debian61-btf` and substitution `%debian61_btf` ----
+# Debian 12's 6.1 kernel BTF, an older kernel than the host's, for CO-RE tests
+# in any directory (test/BTF, test/CoRE). Made offline from the image package
+# prepare.sh downloaded above (utils/fetch-kernel-btf.sh); never downloads.
+debian61_btf = os.path.join(config.stapc_obj_root, "kernel-btf", "vmlinux-6.1.btf")
+if not os.path.exists(debian61_btf):
+    try:
+        subprocess.run([os.path.join(config.stapc_src_root, "utils",
+                                     "fetch-kernel-btf.sh"), "--offline",
+                        os.path.dirname(debian61_btf)],
+                       capture_output=True, timeout=300)
+    except Exception:
+        pass
+if os.path.exists(debian61_btf):
+    config.available_features.add("debian61-btf")
+config.substitutions.append(("%debian61_btf", debian61_btf))
