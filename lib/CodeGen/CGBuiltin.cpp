@@ -78,6 +78,24 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
                                                      : 1000000000;
     return Div == 1 ? Ns : B.CreateUDiv(Ns, B.getInt64(Div));
   }
+  case BuiltinID::TaskCurrent:
+    return B.createHelperCall(BPFHelper::GetCurrentTask, I64, {}, "task");
+  case BuiltinID::KernelString:
+  case BuiltinID::KernelStringN:
+  case BuiltinID::UserString:
+  case BuiltinID::UserStringN:
+    return emitReadString(E, ID);
+  case BuiltinID::KernelLong:
+  case BuiltinID::KernelInt:
+  case BuiltinID::KernelShort:
+  case BuiltinID::KernelChar:
+  case BuiltinID::UserLong:
+  case BuiltinID::UserInt:
+  case BuiltinID::UserShort:
+  case BuiltinID::UserChar:
+    return emitReadInteger(E, ID);
+  case BuiltinID::Strlen:
+    return emitStrlen(emitExpr(E->getArgs()[0]));
   case BuiltinID::NumBuiltins:
     break;
   }
@@ -120,23 +138,86 @@ Value *ProbeEmitter::emitUserCall(FunctionCall *E) {
       B.CreateStore(Args[I], Slot);
   }
   LLVMContext &C = B.getContext();
-  InlineFrame &Fr = Frames.back();
-  Fr.Return = BasicBlock::Create(C, ("ret." + F->getName()).str(), Fn);
+  BasicBlock *Return = BasicBlock::Create(C, ("ret." + F->getName()).str(), Fn);
+  Value *Result = nullptr;
   if (F->ReturnType == TypeKind::String) {
-    Fr.Result = allocStringSlot();
-    B.CreateStore(B.getInt8(0), Fr.Result);
+    Result = allocStringSlot();
+    B.CreateStore(B.getInt8(0), Result);
   } else if (F->ReturnType == TypeKind::Long) {
-    Fr.Result = B.createEntryAlloca(B.getInt64Ty(), "retval");
-    B.CreateStore(B.getInt64(0), Fr.Result);
+    Result = B.createEntryAlloca(B.getInt64Ty(), "retval");
+    B.CreateStore(B.getInt64(0), Result);
   }
-  emitStmt(F->Body);
-  B.CreateBr(Fr.Return);
-  B.SetInsertPoint(Fr.Return);
-  Value *Result = Fr.Result;
+  Frames.back().Return = Return;
+  Frames.back().Result = Result;
+  emitStmt(F->Body); // may push and pop nested frames
+  B.CreateBr(Return);
+  B.SetInsertPoint(Return);
   Frames.pop_back();
   if (F->ReturnType == TypeKind::Long)
     return B.CreateLoad(B.getInt64Ty(), Result);
   if (F->ReturnType == TypeKind::String)
     return Result;
   return B.getInt64(0);
+}
+
+/// kernel_string(addr), user_string_n(addr, n)...: copy a NUL-terminated
+/// string out of kernel or user memory; a fault is a runtime error.
+Value *ProbeEmitter::emitReadString(FunctionCall *E, BuiltinID ID) {
+  bool User = ID == BuiltinID::UserString || ID == BuiltinID::UserStringN;
+  bool Bounded = ID == BuiltinID::KernelStringN || ID == BuiltinID::UserStringN;
+  unsigned Max = CGM.getOptions().MaxStringLen;
+  Value *Addr = B.CreateIntToPtr(emitExpr(E->getArgs()[0]), B.getPtrTy());
+  Value *Size = B.getInt32(Max);
+  if (Bounded) {
+    // n characters plus the NUL, clamped to [1, MAXSTRINGLEN].
+    Value *N = B.CreateAdd(emitExpr(E->getArgs()[1]), B.getInt64(1));
+    N = B.CreateSelect(B.CreateICmpSLT(N, B.getInt64(1)), B.getInt64(1), N);
+    N = B.CreateSelect(B.CreateICmpSGT(N, B.getInt64(Max)), B.getInt64(Max), N);
+    Size = B.CreateTrunc(N, B.getInt32Ty());
+  }
+  setLoc(E->getLoc());
+  Value *Slot = allocStringSlot();
+  B.CreateStore(B.getInt8(0), Slot);
+  Value *Err = B.createHelperCall(User ? BPFHelper::ProbeReadUserStr
+                                       : BPFHelper::ProbeReadKernelStr,
+                                  B.getInt64Ty(), {Slot, Size, Addr}, "rdstr");
+  exitIf(B.CreateICmpSLT(Err, B.getInt64(0)), E->getLoc(),
+         (Twine(User ? "user" : "kernel") + " string copy fault in '" +
+          E->getName() + "'")
+             .str());
+  return Slot;
+}
+
+/// kernel_long/int/short/char and the user_ variants: sign-extended reads.
+Value *ProbeEmitter::emitReadInteger(FunctionCall *E, BuiltinID ID) {
+  unsigned Size;
+  bool User = false;
+  switch (ID) {
+  case BuiltinID::UserLong: User = true; [[fallthrough]];
+  case BuiltinID::KernelLong: Size = 8; break;
+  case BuiltinID::UserInt: User = true; [[fallthrough]];
+  case BuiltinID::KernelInt: Size = 4; break;
+  case BuiltinID::UserShort: User = true; [[fallthrough]];
+  case BuiltinID::KernelShort: Size = 2; break;
+  case BuiltinID::UserChar: User = true; [[fallthrough]];
+  default: Size = 1; break;
+  }
+  Value *Addr = B.CreateIntToPtr(emitExpr(E->getArgs()[0]), B.getPtrTy());
+  setLoc(E->getLoc());
+  Value *Tmp = B.createEntryAlloca(B.getInt64Ty(), "mem");
+  B.CreateStore(B.getInt64(0), Tmp);
+  Value *Err = B.createHelperCall(User ? BPFHelper::ProbeReadUser
+                                       : BPFHelper::ProbeReadKernel,
+                                  B.getInt64Ty(), {Tmp, B.getInt32(Size), Addr},
+                                  "rd");
+  exitIf(B.CreateICmpSLT(Err, B.getInt64(0)), E->getLoc(),
+         (Twine(User ? "user" : "kernel") + " read fault in '" + E->getName() +
+          "'")
+             .str());
+  Value *V = B.CreateLoad(B.getInt64Ty(), Tmp);
+  if (Size < 8) {
+    unsigned Bits = 64 - Size * 8;
+    V = B.CreateAShr(B.CreateShl(V, Bits), Bits);
+  }
+  return V;
 }

@@ -55,7 +55,9 @@ void ProbeEmitter::emitStmt(Stmt *S) {
       CGM.getDiags().error(R->getLoc(), "'return' outside a function");
       return;
     }
-    InlineFrame &F = Frames.back();
+    // Copy the frame: evaluating the value may inline more calls, which
+    // grows Frames and invalidates references into it.
+    InlineFrame F = Frames.back();
     if (R->getValue()) {
       Value *V = emitExpr(R->getValue());
       if (F.Result && R->getValue()->getType() == TypeKind::String)

@@ -110,3 +110,12 @@ Value *ProbeEmitter::emitConcat(Value *L, Value *R) {
                      {Tail, Room, R}, "rdstr");
   return Dst;
 }
+
+/// strlen(s): the copy helper reports the length, so let it do the scan
+/// (into a scratch slot) instead of looping byte by byte.
+Value *ProbeEmitter::emitStrlen(Value *S) {
+  Value *Tmp = allocStringSlot();
+  Value *N = B.createProbeReadKernelStr(Tmp, CGM.getOptions().MaxStringLen, S);
+  return B.CreateSelect(B.CreateICmpSGT(N, B.getInt64(0)),
+                        B.CreateSub(N, B.getInt64(1)), B.getInt64(0), "strlen");
+}

@@ -56,6 +56,7 @@ public:
   void copyString(llvm::Value *Dst, llvm::Value *Src);
   llvm::Value *emitStringCompare(BinaryOp Op, llvm::Value *L, llvm::Value *R);
   llvm::Value *emitConcat(llvm::Value *L, llvm::Value *R);
+  llvm::Value *emitStrlen(llvm::Value *S);
 
   // CGArray.cpp
   llvm::Value *buildKey(const GlobalStorage &S, llvm::ArrayRef<Expr *> Keys);
@@ -74,6 +75,8 @@ public:
   llvm::Value *emitCall(FunctionCall *E);
   llvm::Value *emitBuiltin(FunctionCall *E, BuiltinID ID);
   llvm::Value *emitUserCall(FunctionCall *E);
+  llvm::Value *emitReadString(FunctionCall *E, BuiltinID ID);
+  llvm::Value *emitReadInteger(FunctionCall *E, BuiltinID ID);
 
   // CGTarget.cpp
   llvm::Value *emitTargetExpr(TargetExpr *E);

@@ -18,8 +18,8 @@ struct Table {
   llvm::StringMap<unsigned> ByName;
 
   Table() {
-#define BUILTIN(ID, Name, Ret, Params, Flags)                                  \
-  add(BuiltinID::ID, Name, Ret, std::vector<TypeKind> Params, Flags);
+#define BUILTIN(ID, Name, Ret, Flags, ...)                                     \
+  add(BuiltinID::ID, Name, Ret, std::vector<TypeKind>{__VA_ARGS__}, Flags);
 #include "stapc/Sema/Builtins.def"
   }
 

@@ -9,7 +9,7 @@
 namespace stapc {
 
 enum class BuiltinID : uint16_t {
-#define BUILTIN(ID, Name, Ret, Params, Flags) ID,
+#define BUILTIN(ID, Name, Ret, Flags, ...) ID,
 #include "stapc/Sema/Builtins.def"
   NumBuiltins
 };
