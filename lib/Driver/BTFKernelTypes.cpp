@@ -3,6 +3,9 @@
 
 #include "stapc/BTF/Tracepoints.h"
 
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/GlobPattern.h"
+
 using namespace stapc;
 
 KernelBTF *BTFKernelTypes::get() {
@@ -21,12 +24,32 @@ std::vector<std::string> BTFKernelTypes::findTracepoints(llvm::StringRef Glob) {
   KernelBTF *K = get();
   if (!K)
     return {};
-  auto Names = matchTracepoints(*K, Glob);
+  auto [System, Name] = splitTracepointPattern(Glob);
+  auto Names = matchTracepoints(*K, Name);
   if (!Names) {
     llvm::consumeError(Names.takeError());
     return {};
   }
-  return std::move(*Names);
+  if (System.empty())
+    return std::move(*Names);
+  // BTF does not know tracepoint systems; tracefs does. Without tracefs
+  // (compiling for another kernel) the system part cannot be checked.
+  auto Events = listTracefsEvents();
+  auto SystemGlob = llvm::GlobPattern::create(System);
+  if (!Events || !SystemGlob) {
+    if (!SystemGlob)
+      llvm::consumeError(SystemGlob.takeError());
+    return std::move(*Names);
+  }
+  llvm::StringSet<> InSystem;
+  for (const TracefsEvent &E : *Events)
+    if (SystemGlob->match(E.System))
+      InSystem.insert(E.Name);
+  std::vector<std::string> Result;
+  for (std::string &N : *Names)
+    if (InSystem.count(N))
+      Result.push_back(std::move(N));
+  return Result;
 }
 
 bool BTFKernelTypes::getTracepointArgs(llvm::StringRef Name,

@@ -281,10 +281,6 @@ bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
                          "read; pass --btf FILE)");
       return false;
     }
-    // "system:name" -- BTF knows tracepoints by name only.
-    size_t Colon = Pattern.find(':');
-    if (Colon != StringRef::npos)
-      Pattern = Pattern.substr(Colon + 1);
     std::vector<std::string> Names = Opts.Types->findTracepoints(Pattern);
     if (Names.empty()) {
       if (!P.Optional)

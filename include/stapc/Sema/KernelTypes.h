@@ -23,7 +23,8 @@ class KernelTypes {
 public:
   virtual ~KernelTypes() = default;
 
-  /// Tracepoints whose name matches Glob (`sched_*`), sorted.
+  /// Tracepoints matching Glob (`sched_*`, `sched:*`, `*:sched_switch`),
+  /// sorted.
   virtual std::vector<std::string> findTracepoints(llvm::StringRef Glob) = 0;
   /// Arguments of a tracepoint after the leading `void *`; false if the
   /// kernel has no such tracepoint.
