@@ -17,6 +17,10 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
 using namespace stapc;
 namespace cl = llvm::cl;
 
@@ -54,6 +58,8 @@ static cl::opt<bool> CheckRoundTrip("check-roundtrip",
 // Test aid (test/Lexer, test/Preprocessor): print the preprocessed tokens.
 static cl::opt<bool> DumpTokensOpt("dump-tokens", cl::Hidden,
                                    cl::desc("Print the preprocessed tokens of the script"));
+static cl::opt<bool> PreprocessEachOpt("preprocess-each", cl::Hidden,
+                                       cl::desc("Preprocess each positional file (corpus test)"));
 
 // Output and code generation.
 static cl::opt<std::string> OutputFile("o", cl::desc("Write the BPF object (or -S/-emit-llvm text) to FILE"),
@@ -62,6 +68,13 @@ static cl::opt<bool> EmitLLVM("emit-llvm", cl::desc("Print LLVM IR instead of an
                               cl::cat(StapcCat));
 static cl::opt<bool> EmitAsm("S", cl::desc("Print BPF assembly instead of an object"),
                              cl::cat(StapcCat));
+// Passed on to stapc-run when stapc compiles and runs.
+static cl::opt<std::string> TargetCommand("c", cl::desc("Run CMD while the probes are attached; stop when it exits"),
+                                          cl::value_desc("CMD"), cl::cat(StapcCat));
+static cl::opt<std::string> TargetPid("x", cl::desc("Set target() to PID"),
+                                      cl::value_desc("PID"), cl::cat(StapcCat));
+static cl::opt<std::string> Timeout("T", cl::desc("Stop after SECS seconds"),
+                                    cl::value_desc("SECS"), cl::cat(StapcCat));
 static cl::opt<std::string> BTFFile("btf", cl::desc("Compile against the kernel BTF in FILE (default: the running kernel's)"),
                                     cl::value_desc("FILE"), cl::cat(StapcCat));
 
@@ -90,8 +103,11 @@ static bool applyDefines(CompilerOptions &Opts) {
   return true;
 }
 
-/// `stapc script.stp` without -o/-pN: compile to a temporary object and run
-/// it with stapc-run (next to this executable), as `stap` does.
+/// `stapc script.stp` without -o/-pN: compile, then replace this process
+/// with stapc-run (next to this executable) on the object, as `stap` runs
+/// its module. The object is an unlinked temporary file handed over as an
+/// inherited descriptor, so nothing is left behind however the run ends and
+/// the compiler does not stay in memory while the script runs.
 static int compileAndRun(Compilation &C, const char *Argv0) {
   llvm::SmallString<128> Obj;
   int FD;
@@ -101,23 +117,37 @@ static int compileAndRun(Compilation &C, const char *Argv0) {
                  << EC.message() << "\n";
     return 1;
   }
-  llvm::FileRemover Remove(Obj);
   {
-    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    if (!C.emit(OS, OutputKind::Object))
+    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/false);
+    bool Ok = C.emit(OS, OutputKind::Object);
+    OS.flush();
+    llvm::sys::fs::remove(Obj);
+    if (!Ok)
       return 1;
   }
   std::string Self = llvm::sys::fs::getMainExecutable(Argv0, (void *)&printVersion);
   llvm::SmallString<128> Runner(llvm::sys::path::parent_path(Self));
   llvm::sys::path::append(Runner, "stapc-run");
-  llvm::SmallVector<llvm::StringRef, 4> RunArgs = {Runner, Obj};
-  std::string Err;
-  int RC = llvm::sys::ExecuteAndWait(Runner, RunArgs, std::nullopt, {}, 0, 0, &Err);
-  if (RC < 0) {
-    llvm::errs() << "stapc: error: cannot run " << Runner << ": " << Err << "\n";
-    return 1;
-  }
-  return RC;
+  std::vector<std::string> Args = {Runner.str().str()};
+  for (unsigned I = 0; I < Verbose.size(); ++I)
+    Args.push_back("-v");
+  if (!TargetCommand.empty())
+    Args.insert(Args.end(), {"-c", TargetCommand});
+  if (!TargetPid.empty())
+    Args.insert(Args.end(), {"-x", TargetPid});
+  if (!Timeout.empty())
+    Args.insert(Args.end(), {"-T", Timeout});
+  Args.push_back("/proc/self/fd/" + std::to_string(FD));
+  std::vector<char *> Argv;
+  for (std::string &A : Args)
+    Argv.push_back(A.data());
+  Argv.push_back(nullptr);
+  llvm::outs().flush();
+  llvm::errs().flush();
+  execv(Runner.c_str(), Argv.data());
+  llvm::errs() << "stapc: error: cannot run " << Runner << ": "
+               << strerror(errno) << "\n";
+  return 1;
 }
 
 static void printVersion(llvm::raw_ostream &OS) {
@@ -131,6 +161,12 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "stapc: compile SystemTap scripts to BPF\n");
 
   CompilerOptions Opts;
+  if (PreprocessEachOpt) {
+    std::vector<std::string> MacroDirs(IncludeDirs.begin(), IncludeDirs.end());
+    if (!NoDefaultTapsets)
+      MacroDirs.push_back(STAPC_TAPSET_DIR);
+    return preprocessEach({Positionals.begin(), Positionals.end()}, MacroDirs, Opts.PP);
+  }
   std::vector<std::string> Args(Positionals.begin(), Positionals.end());
   if (ScriptText.getNumOccurrences()) {
     Opts.ScriptText = ScriptText;
