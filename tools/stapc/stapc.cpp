@@ -19,6 +19,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 using namespace stapc;
@@ -137,6 +138,8 @@ static int compileAndRun(Compilation &C, const char *Argv0) {
     Args.insert(Args.end(), {"-x", TargetPid});
   if (!Timeout.empty())
     Args.insert(Args.end(), {"-T", Timeout});
+  // LLVM opens files close-on-exec; this one must survive the exec.
+  fcntl(FD, F_SETFD, 0);
   Args.push_back("/proc/self/fd/" + std::to_string(FD));
   std::vector<char *> Argv;
   for (std::string &A : Args)
