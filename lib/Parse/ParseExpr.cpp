@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 #include "ParserImpl.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallString.h"
 
 using namespace stapc;
@@ -109,9 +110,6 @@ Expr *Parser::parseExpression() {
 }
 
 Expr *Parser::parseTernary() {
-  NestingScope Nesting(*this);
-  if (Nesting.tooDeep())
-    return nullptr;
   Expr *Cond = parseUnary();
   if (Cond)
     Cond = parseBinaryRHS(Cond, PrecLogicalOr);
@@ -120,6 +118,9 @@ Expr *Parser::parseTernary() {
   Expr *Then = parseExpression();
   if (!Then || !expect(TokenKind::Colon, "':' in the conditional expression"))
     return nullptr;
+  NestingScope Nesting(*this); // `a ? b : c ? d : ...` recurses here
+  if (Nesting.tooDeep())
+    return nullptr;
   Expr *Else = parseTernary();
   if (!Else)
     return nullptr;
@@ -127,8 +128,15 @@ Expr *Parser::parseTernary() {
 }
 
 /// Precedence climbing over the binary levels from `||` to `*`.
+///
+/// The loop builds left-deep trees without recursing, but later passes
+/// walk them recursively, so each operator counts as a level of nesting.
 Expr *Parser::parseBinaryRHS(Expr *LHS, unsigned MinPrec) {
+  unsigned SavedDepth = Depth;
+  auto RestoreDepth = llvm::make_scope_exit([&] { Depth = SavedDepth; });
   for (;;) {
+    if (!enterNesting())
+      return nullptr;
     if (is(TokenKind::GreaterGreaterGreater)) {
       error(Tok, "'>>>' is not a SystemTap operator; use '>>' to shift "
                  "right");
@@ -218,15 +226,19 @@ Expr *Parser::parseUnary() {
   if (Nesting.tooDeep())
     return nullptr;
   SMLoc Loc = consume();
+  bool DigitsFollow = is(TokenKind::Integer);
   Expr *E = parseUnary();
   if (!E)
     return nullptr;
   // Fold `-5` into a literal so that constants stay literals for Sema
-  // (and print back as the same tree). A literal that is already
-  // negative (`- -5`, or 2^63 which wrapped) stays a negation.
+  // (and print back as the same tree). `-9223372036854775808` folds too
+  // (its digits alone wrap to a negative value); an already folded
+  // negative literal (`- -5`) stays a negation.
   if (Op == UnaryOp::Neg)
-    if (auto *Lit = dyn_cast<IntegerLiteral>(E); Lit && Lit->getValue() >= 0)
-      return new (Ctx) IntegerLiteral(Loc, -Lit->getValue());
+    if (auto *Lit = dyn_cast<IntegerLiteral>(E);
+        Lit && (Lit->getValue() >= 0 || DigitsFollow))
+      return new (Ctx)
+          IntegerLiteral(Loc, int64_t(uint64_t(0) - uint64_t(Lit->getValue())));
   return new (Ctx) UnaryExpr(Loc, Op, E);
 }
 

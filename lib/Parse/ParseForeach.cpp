@@ -33,13 +33,13 @@ bool Parser::setSortMark(ForeachStmt *S, int Column, int Dir, SMLoc Loc) {
 Stmt *Parser::parseForeach() {
   auto *S = new (Ctx) ForeachStmt(consume());
   if (!expect(TokenKind::LParen, "'(' after 'foreach'"))
-    return nullptr;
+    return recoverFromHeader(S->getLoc());
   llvm::SmallVector<SymbolRef *, 4> Keys;
   if (!parseForeachKeys(S, Keys))
-    return nullptr;
+    return recoverFromHeader(S->getLoc());
   S->Keys = Ctx.copyArray(ArrayRef<SymbolRef *>(Keys));
   if (!parseForeachTail(S))
-    return nullptr;
+    return recoverFromHeader(S->getLoc());
   S->Body = parseStatement();
   return S->Body ? S : nullptr;
 }

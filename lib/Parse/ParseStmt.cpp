@@ -47,10 +47,11 @@ BlockStmt *Parser::parseBlock() {
         Diags.note(Open.Loc, "to match this '{'");
       break;
     }
+    const char *Start = Tok.Loc.getPointer();
     if (Stmt *S = parseStatement())
       Body.push_back(S);
     else
-      skipStatement();
+      skipStatement(Start);
   }
   return new (Ctx) BlockStmt(Open.Loc, Ctx.copyArray(ArrayRef<Stmt *>(Body)));
 }
@@ -125,10 +126,10 @@ Stmt *Parser::parseReturn() {
 Stmt *Parser::parseIf() {
   SMLoc Loc = consume();
   if (!expect(TokenKind::LParen, "'(' after 'if'"))
-    return nullptr;
+    return recoverFromHeader(Loc);
   Expr *Cond = parseExpression();
   if (!Cond || !expect(TokenKind::RParen, "')' after the condition"))
-    return nullptr;
+    return recoverFromHeader(Loc);
   Stmt *Then = parseStatement();
   if (!Then)
     return nullptr;
@@ -144,10 +145,10 @@ Stmt *Parser::parseIf() {
 Stmt *Parser::parseWhile() {
   SMLoc Loc = consume();
   if (!expect(TokenKind::LParen, "'(' after 'while'"))
-    return nullptr;
+    return recoverFromHeader(Loc);
   Expr *Cond = parseExpression();
   if (!Cond || !expect(TokenKind::RParen, "')' after the condition"))
-    return nullptr;
+    return recoverFromHeader(Loc);
   Stmt *Body = parseStatement();
   return Body ? new (Ctx) WhileStmt(Loc, Cond, Body) : nullptr;
 }
@@ -155,7 +156,7 @@ Stmt *Parser::parseWhile() {
 Stmt *Parser::parseFor() {
   SMLoc Loc = consume();
   if (!expect(TokenKind::LParen, "'(' after 'for'"))
-    return nullptr;
+    return recoverFromHeader(Loc);
   // Each clause is optional: for (;;).
   auto ParseClause = [&](TokenKind End, StringRef What, Expr *&Out) {
     if (!is(End)) {
@@ -169,9 +170,31 @@ Stmt *Parser::parseFor() {
   if (!ParseClause(TokenKind::Semi, "';' after the for-loop initializer", Init) ||
       !ParseClause(TokenKind::Semi, "';' after the for-loop condition", Cond) ||
       !ParseClause(TokenKind::RParen, "')' after the for-loop increment", Incr))
-    return nullptr;
+    return recoverFromHeader(Loc);
   Stmt *Body = parseStatement();
   return Body ? new (Ctx) ForStmt(Loc, Init, Cond, Incr, Body) : nullptr;
+}
+
+/// After an error in the header of if/while/for/foreach: skip to the ')'
+/// that closes it (or to a '{' that must be the body), then parse the body
+/// anyway so that errors inside it are reported too.
+Stmt *Parser::recoverFromHeader(SMLoc Loc) {
+  unsigned Parens = 0;
+  while (!is(TokenKind::Eof) && !is(TokenKind::LBrace) &&
+         !is(TokenKind::RBrace) && !atTopLevelKeyword()) {
+    if (is(TokenKind::LParen)) {
+      ++Parens;
+    } else if (is(TokenKind::RParen) && Parens-- == 0) {
+      consume();
+      break;
+    }
+    consume();
+  }
+  const char *Start = Tok.Loc.getPointer();
+  if (!is(TokenKind::Eof) && !is(TokenKind::RBrace) && !atTopLevelKeyword() &&
+      !parseStatement())
+    skipStatement(Start);
+  return new (Ctx) NullStmt(Loc);
 }
 
 Stmt *Parser::parseTry() {

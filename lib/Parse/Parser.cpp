@@ -157,9 +157,30 @@ void Parser::skipBalancedBraces() {
   } while (Nesting && !is(TokenKind::Eof) && !atTopLevelKeyword());
 }
 
-void Parser::skipStatement() {
-  bool Consumed = false;
+/// Only blanks between the start of the line and T (a heuristic for where
+/// the next statement starts, since statements need no ';').
+bool Parser::startsLine(const Token &T) const {
+  llvm::SourceMgr &SM = Diags.getSourceMgr();
+  unsigned ID = SM.FindBufferContainingLoc(T.Loc);
+  if (!ID)
+    return false;
+  const char *BufStart = SM.getMemoryBuffer(ID)->getBufferStart();
+  for (const char *P = T.Loc.getPointer(); P != BufStart;) {
+    char C = *--P;
+    if (C == '\n')
+      return true;
+    if (C != ' ' && C != '\t' && C != '\r')
+      return false;
+  }
+  return true;
+}
+
+void Parser::skipStatement(const char *StmtStart) {
+  // A statement that failed on its first token must still move on.
+  bool Consumed = Tok.Loc.getPointer() != StmtStart;
   for (;;) {
+    if (Consumed && startsLine(Tok))
+      return;
     switch (Tok.Kind) {
     case TokenKind::Eof:
     case TokenKind::RBrace:
@@ -213,13 +234,19 @@ void Parser::skipToTopLevel(const char *FailedAt) {
   }
 }
 
+bool Parser::enterNesting() {
+  if (++Depth <= MaxNestingDepth)
+    return true;
+  if (!Aborted) {
+    error(Tok, "nesting is too deep (the limit is " +
+                   llvm::Twine(MaxNestingDepth) + " levels)");
+    // Nothing sensible can follow; drop the rest of the file quietly.
+    Aborted = true;
+    Tok.Kind = TokenKind::Eof;
+  }
+  return false;
+}
+
 Parser::NestingScope::NestingScope(Parser &P) : P(P) {
-  TooDeep = ++P.Depth > MaxNestingDepth;
-  if (!TooDeep || P.Aborted)
-    return;
-  P.error(P.Tok, "nesting is too deep (the limit is " +
-                     llvm::Twine(MaxNestingDepth) + " levels)");
-  // Nothing sensible can follow; drop the rest of the file quietly.
-  P.Aborted = true;
-  P.Tok.Kind = TokenKind::Eof;
+  TooDeep = !P.enterNesting();
 }

@@ -56,14 +56,19 @@ private:
   std::string describe(const Token &T) const;
 
   //===--- Recovery (Parser.cpp) ------------------------------------------===//
-  /// Skip the rest of a broken statement: through the next ';', through a
-  /// balanced `{...}` group, or up to a '}' / top-level keyword.
-  void skipStatement();
+  /// Skip the rest of a broken statement that began at StmtStart: through
+  /// the next ';', through a balanced `{...}` group, or up to a '}', a
+  /// top-level keyword, a statement keyword or the start of a line.
+  void skipStatement(const char *StmtStart);
+  bool startsLine(const Token &T) const;
   /// Skip to the next token that can start a top-level declaration.
   void skipToTopLevel(const char *FailedAt);
   void skipBalancedBraces();
   bool atTopLevelKeyword() const;
 
+  /// Count one more level of nesting; past the limit, report once, abort
+  /// the parse and return false.
+  bool enterNesting();
   /// RAII nesting counter; reports once and aborts the parse when the
   /// limit is exceeded.
   class NestingScope {
@@ -105,6 +110,7 @@ private:
   bool parseForeachKeys(ForeachStmt *S, llvm::SmallVectorImpl<SymbolRef *> &Keys);
   bool parseForeachTail(ForeachStmt *S);
   Stmt *parseTry();
+  Stmt *recoverFromHeader(SMLoc Loc);
   Stmt *parseReturn();
   /// A trailing '+' / '-' sort mark: returns +1, -1 or 0 (and consumes).
   int parseSortMark();
