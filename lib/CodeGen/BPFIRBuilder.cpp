@@ -14,7 +14,27 @@ CallInst *BPFIRBuilder::createHelperCall(BPFHelper ID, Type *Ret,
   // BPF calls helpers through a constant "address": the helper id.
   Constant *Callee = ConstantExpr::getIntToPtr(
       ConstantInt::get(getInt64Ty(), static_cast<uint64_t>(ID)), getPtrTy());
-  return CreateCall(FT, Callee, Args, Name);
+  CallInst *Call = CreateCall(FT, Callee, Args, Name);
+  if (isPureWithinProbe(ID)) {
+    // Same answer for the whole probe hit: let LLVM merge repeated calls
+    // (`faults[pid()]++; ... faults[pid()]` calls the helper once).
+    Call->setDoesNotAccessMemory();
+    Call->setDoesNotThrow();
+    Call->addFnAttr(Attribute::WillReturn);
+  }
+  return Call;
+}
+
+bool BPFIRBuilder::isPureWithinProbe(BPFHelper ID) {
+  switch (ID) {
+  case BPFHelper::GetCurrentPidTgid:
+  case BPFHelper::GetCurrentUidGid:
+  case BPFHelper::GetSmpProcessorId:
+  case BPFHelper::GetCurrentTask:
+    return true;
+  default:
+    return false;
+  }
 }
 
 Value *BPFIRBuilder::createMapLookup(Value *Map, Value *KeyPtr) {

@@ -56,6 +56,9 @@ public:
   llvm::Value *createRingbufOutput(llvm::Value *RingBuf, llvm::Value *Data,
                                    llvm::Value *Size);
 
+  /// Helpers whose result cannot change during one probe hit.
+  static bool isPureWithinProbe(BPFHelper ID);
+
   llvm::Value *getInt64(int64_t V) { return llvm::IRBuilder<>::getInt64(V); }
 
   /// An alloca in the entry block of the current function (so the verifier
