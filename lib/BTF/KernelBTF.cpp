@@ -85,18 +85,18 @@ StringRef KernelBTF::nameOf(uint32_t Id) const {
   return N ? N : "";
 }
 
-void KernelBTF::buildNameIndex() const {
-  if (IndexBuilt)
+void KernelBTF::buildNameIndex(unsigned BTFKind) const {
+  if (IndexBuilt[BTFKind])
     return;
-  IndexBuilt = true;
+  IndexBuilt[BTFKind] = true;
+  auto &Index = NameIndex[BTFKind];
   for (uint32_t Id = 1, E = numTypes(); Id < E; ++Id) {
     const struct btf_type *T = btf__type_by_id(Btf, Id);
-    unsigned Kind = btf_kind(T);
-    if (Kind >= std::size(NameIndex) || T->name_off == 0)
+    if (btf_kind(T) != BTFKind || T->name_off == 0)
       continue;
     const char *N = btf__name_by_offset(Btf, T->name_off);
     if (N && *N)
-      NameIndex[Kind][N].push_back(Id);
+      Index[StringRef(N)].push_back(Id);
   }
 }
 
@@ -104,7 +104,7 @@ ArrayRef<uint32_t> KernelBTF::findByName(StringRef Name,
                                          unsigned BTFKind) const {
   if (BTFKind >= std::size(NameIndex))
     return {};
-  buildNameIndex();
+  buildNameIndex(BTFKind);
   auto It = NameIndex[BTFKind].find(Name);
   if (It == NameIndex[BTFKind].end())
     return {};
@@ -116,10 +116,10 @@ std::vector<StringRef> KernelBTF::namesWithPrefix(StringRef Prefix,
   std::vector<StringRef> Names;
   if (BTFKind >= std::size(NameIndex))
     return Names;
-  buildNameIndex();
+  buildNameIndex(BTFKind);
   for (const auto &Entry : NameIndex[BTFKind])
-    if (Entry.getKey().starts_with(Prefix))
-      Names.push_back(Entry.getKey());
+    if (Entry.first.starts_with(Prefix))
+      Names.push_back(Entry.first);
   return Names;
 }
 

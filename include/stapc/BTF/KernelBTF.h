@@ -21,6 +21,7 @@
 #define STAPC_BTF_KERNELBTF_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
@@ -157,7 +158,7 @@ public:
 
 private:
   KernelBTF(struct btf *Btf, std::string Path);
-  void buildNameIndex() const;
+  void buildNameIndex(unsigned BTFKind) const;
   bool findMemberIn(uint32_t AggId, llvm::StringRef Name,
                     MemberPath &Path) const;
 
@@ -165,8 +166,12 @@ private:
   std::string Path;
   /// Name -> ids, one map per BTF kind, built on the first lookup:
   /// btf__find_by_name_kind scans all ~150k vmlinux types every call.
-  mutable llvm::StringMap<llvm::SmallVector<uint32_t, 1>> NameIndex[32];
-  mutable bool IndexBuilt = false;
+  /// Keys point into the BTF's own string section (no copies), and each
+  /// kind's index is built on its first lookup: vmlinux has ~130k types
+  /// and a compile usually asks about three kinds.
+  mutable llvm::DenseMap<llvm::StringRef, llvm::SmallVector<uint32_t, 1>>
+      NameIndex[32];
+  mutable bool IndexBuilt[32] = {};
 };
 
 } // namespace stapc
