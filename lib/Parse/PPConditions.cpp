@@ -205,6 +205,18 @@ static OperandKind classifyLeft(const Token &L) {
 bool Preprocessor::Impl::evalComparison(bool &Value) {
   Token L = CondTok;
   OperandKind Kind = classifyLeft(L);
+  if (Kind == OperandKind::Bad && L.is(TokenKind::AtOp) &&
+      (L.Text == "defined" || L.Text == "const")) {
+    // Both need the elaborated program or kernel headers; stap does not
+    // accept them in %( %) either.
+    Diags.error(L.Loc,
+                "'@" + L.Text +
+                    "' cannot be evaluated by the preprocessor; test it in "
+                    "an expression instead, e.g. '@" + L.Text + "(...) ? a : b'",
+                {L.getRange()});
+    noteExpansion(Diags, L);
+    return false;
+  }
   if (Kind == OperandKind::Bad) {
     if (L.isNot(TokenKind::Error))
       Diags.error(L.Loc,

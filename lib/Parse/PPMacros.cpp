@@ -17,6 +17,7 @@ using namespace stapc;
 /// Beyond this nesting something is wrong even without direct recursion
 /// (and deeper chains would make diagnostics useless).
 static constexpr unsigned MaxExpansionDepth = 200;
+static constexpr unsigned MaxExpansionsPerFile = 1000000;
 
 Token Preprocessor::Impl::nextExpanded() {
   for (;;) {
@@ -183,6 +184,17 @@ bool Preprocessor::Impl::readMacroBody(SMLoc BodyLoc,
 //===----------------------------------------------------------------------===//
 
 bool Preprocessor::Impl::expandMacro(const MacroDef &M, const Token &Use) {
+  // Non-recursive macros can still blow up exponentially (@a is @b @b, @b
+  // is @c @c...); stop instead of appearing to hang.
+  if (++NumExpansions > MaxExpansionsPerFile) {
+    if (NumExpansions == MaxExpansionsPerFile + 1) {
+      Diags.error(Use.Loc, "too many macro expansions in one file (more than " +
+                               llvm::Twine(MaxExpansionsPerFile) + ")",
+                  {Use.getRange()});
+      noteExpansion(Diags, Use);
+    }
+    return false;
+  }
   llvm::SmallVector<llvm::ArrayRef<Token>, 4> Args;
   if (M.FunctionLike && !collectMacroArgs(M, Use, Args))
     return false;

@@ -92,8 +92,15 @@ bool Parser::parseProbePointComponent(ProbePointComponent &C) {
   return true;
 }
 
-/// `{a,b.c("x")}`: copied token by token without white space, up to the
-/// matching '}'.
+static bool isBraceGroupSeparator(char C) {
+  return C == '{' || C == '}' || C == ',' || C == '(' || C == ')' ||
+         C == '.';
+}
+
+/// `{a,b.c("x")}`: copied token by token up to the matching '}'. Blanks
+/// are dropped around the separators and kept (as one space) elsewhere, so
+/// that the text lexes back into the same tokens.
+
 bool Parser::parseBraceGroupName(llvm::SmallVectorImpl<char> &Name) {
   Token Open = Tok;
   unsigned Nesting = 0;
@@ -110,7 +117,11 @@ bool Parser::parseBraceGroupName(llvm::SmallVectorImpl<char> &Name) {
       ++Nesting;
     else if (is(TokenKind::RBrace))
       --Nesting;
+    size_t Before = Name.size();
     appendSpelling(Tok, Name);
+    if (Before && Tok.LeadingSpace && !isBraceGroupSeparator(Name[Before - 1]) &&
+        !isBraceGroupSeparator(Name[Before]))
+      Name.insert(Name.begin() + Before, ' ');
     consume();
   } while (Nesting);
   return true;

@@ -67,6 +67,7 @@ void Preprocessor::Impl::enterMainBuffer(unsigned BufferID) {
   Conditionals.clear();
   FileMacros.clear();
   Pending.reset();
+  NumExpansions = 0;
   InLibraryFile = false;
   pushBuffer(BufferID, /*IsMain=*/true);
 }
@@ -81,6 +82,7 @@ void Preprocessor::Impl::loadLibraryMacros(unsigned BufferID) {
   std::optional<PushedBack> SavedPending;
   std::swap(SavedPending, Pending);
   InLibraryFile = true;
+  unsigned SavedExpansions = NumExpansions;
   pushBuffer(BufferID, /*IsMain=*/true);
   bool Complained = false;
   for (Token T = next(); T.isNot(TokenKind::Eof); T = next()) {
@@ -91,6 +93,7 @@ void Preprocessor::Impl::loadLibraryMacros(unsigned BufferID) {
     Complained = true;
   }
   InLibraryFile = false;
+  NumExpansions = SavedExpansions;
   std::swap(SavedFrames, Frames);
   std::swap(SavedConds, Conditionals);
   std::swap(SavedPending, Pending);

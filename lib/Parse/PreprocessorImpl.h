@@ -124,6 +124,8 @@ private:
   llvm::StringMap<MacroDef *> LibraryMacros;
   llvm::StringMap<MacroDef *> FileMacros;
   bool InLibraryFile = false;
+  unsigned NumExpansions = 0; // in the current file
+
   /// A raw token read ahead (after a macro name that needs an argument
   /// list), with the nextRaw() state that came with it.
   struct PushedBack {
