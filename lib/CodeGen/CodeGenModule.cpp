@@ -410,8 +410,11 @@ std::unique_ptr<Module> CodeGenModule::run() {
   M->addModuleFlag(Module::Warning, "Debug Info Version",
                    DEBUG_METADATA_VERSION);
   DIB = std::make_unique<DIBuilder>(*M);
-  StringRef Dir = ".";
-  File = DIB->createFile(Opts.SourceName, Dir);
+  StringRef Dir = "";
+  std::optional<StringRef> Source;
+  if (!Opts.SourceText.empty())
+    Source = Opts.SourceText;
+  File = DIB->createFile(Opts.SourceName, Dir, std::nullopt, Source);
   CU = DIB->createCompileUnit(dwarf::DW_LANG_C11, File, "stapc", true, "", 0);
 
   computeRecordArea();

@@ -53,6 +53,8 @@ bool Compilation::generateIR() {
   return timed("codegen", [&] {
     CodeGenOptions CG = Opts.CodeGen;
     CG.SourceName = Opts.HaveScriptText ? "<input>" : Opts.ScriptFile;
+    const ScriptFile &User = Ctx.Files.front();
+    CG.SourceText = SM.getMemoryBuffer(User.BufferID)->getBuffer().str();
     CG.BTF = Types ? Types->get() : nullptr;
     Module = generateModule(LLVMCtx, Prog, Diags, CG);
     return Module && !Diags.hasErrors();

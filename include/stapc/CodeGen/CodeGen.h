@@ -28,8 +28,11 @@ struct CodeGenOptions {
   unsigned MaxMapEntries = 2048;
   /// Bytes of the BPF ring buffer (a power of two, multiple of the page).
   unsigned RingBufferSize = 1u << 22;
-  /// The script's file name as recorded in debug info.
+  /// The script's file name and text as recorded in debug info. The text is
+  /// embedded so that BTF line info (verifier logs, `bpftool prog dump
+  /// xlated linum`) shows script lines even where the .stp file is absent.
   std::string SourceName = "<input>";
+  std::string SourceText;
   /// Kernel BTF used for typed context and @cast (may be null).
   KernelBTF *BTF = nullptr;
 };
