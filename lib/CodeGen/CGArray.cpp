@@ -4,6 +4,12 @@
 using namespace stapc;
 using namespace llvm;
 
+void ProbeEmitter::endKey(Value *Key) {
+  if (auto *A = dyn_cast<AllocaInst>(Key))
+    B.CreateLifetimeEnd(A, B.IRBuilder<>::getInt64(
+        A->getAllocationSize(CGM.getModule().getDataLayout())->getFixedValue()));
+}
+
 /// Build the key of an access in memory the map helpers accept: the stack
 /// for small all-long keys, else a scratch slot. String columns are zeroed
 /// first because the kernel hashes every byte of the key.
@@ -14,6 +20,9 @@ Value *ProbeEmitter::buildKey(const GlobalStorage &S, ArrayRef<Expr *> Keys) {
   Value *Buf;
   if (AllLong && S.KeySize <= 72) {
     Buf = B.createEntryAlloca(ArrayType::get(B.getInt8Ty(), S.KeySize), "key");
+    // Keys live only around their map call: the markers let LLVM share one
+    // stack slot between many accesses (BPF has 512 bytes of stack).
+    B.CreateLifetimeStart(Buf, B.IRBuilder<>::getInt64(S.KeySize));
   } else {
     // Reserve enough consecutive slot bytes for the whole key.
     unsigned Slot = CodeGenModule::alignTo8(CGM.getOptions().MaxStringLen);
@@ -52,6 +61,7 @@ Value *ProbeEmitter::emitArrayRead(ArrayIndex *E) {
   Value *Key = buildKey(*S, E->getIndices());
   setLoc(E->getLoc());
   Value *Elem = B.createMapLookup(S->GV, Key);
+  endKey(Key);
   // A missing element reads as 0 or "" and is not created (stap semantics).
   if (S->Value.Ty == TypeKind::String) {
     Value *Empty = CGM.getStringConstant("");
@@ -83,8 +93,10 @@ Value *ProbeEmitter::emitArrayElementPtr(ArrayIndex *E, bool Create) {
   setLoc(E->getLoc());
   Value *Slot = B.createEntryAlloca(B.getPtrTy(), "elem.ptr");
   B.CreateStore(B.createMapLookup(S->GV, Key), Slot);
-  if (!Create)
+  if (!Create) {
+    endKey(Key);
     return B.CreateLoad(B.getPtrTy(), Slot);
+  }
   auto *Insert = BasicBlock::Create(C, "elem.insert", Fn);
   auto *Have = BasicBlock::Create(C, "elem.have", Fn);
   B.CreateCondBr(B.CreateIsNull(B.CreateLoad(B.getPtrTy(), Slot)), Insert,
@@ -108,6 +120,7 @@ Value *ProbeEmitter::emitArrayElementPtr(ArrayIndex *E, bool Create) {
   B.CreateBr(Have);
 
   B.SetInsertPoint(Have);
+  endKey(Key);
   return B.CreateLoad(B.getPtrTy(), Slot);
 }
 
@@ -122,6 +135,7 @@ Value *ProbeEmitter::emitInExpr(InExpr *E) {
   }
   Value *Key = buildKey(*S, E->getKeys());
   Value *Elem = B.createMapLookup(S->GV, Key);
+  endKey(Key);
   return B.CreateZExt(B.CreateIsNotNull(Elem), B.getInt64Ty());
 }
 
@@ -136,7 +150,9 @@ void ProbeEmitter::emitDelete(DeleteStmt *S) {
                                         "yet");
       return;
     }
-    B.createMapDelete(G->GV, buildKey(*G, A->getIndices()));
+    Value *Key = buildKey(*G, A->getIndices());
+    B.createMapDelete(G->GV, Key);
+    endKey(Key);
     return;
   }
   if (auto *Sym = dyn_cast<SymbolRef>(T)) {

@@ -60,6 +60,8 @@ public:
 
   // CGArray.cpp
   llvm::Value *buildKey(const GlobalStorage &S, llvm::ArrayRef<Expr *> Keys);
+  /// End the lifetime of a stack key built by buildKey.
+  void endKey(llvm::Value *Key);
   llvm::Value *emitArrayRead(ArrayIndex *E);
   llvm::Value *emitArrayElementPtr(ArrayIndex *E, bool Create);
   llvm::Value *emitInExpr(InExpr *E);
