@@ -4,7 +4,10 @@
 // tokens:
 //   - `%( cond %? then %: else %)` conditional compilation over kernel_v,
 //     kernel_vr, arch, runtime, systemtap_v, systemtap_privilege,
-//     guru_mode, CONFIG_*, $#/@#, @defined(...) (kept for Sema), @const;
+//     guru_mode, CONFIG_*, $#/@# and literal comparisons, with && || !
+//     and parentheses (@defined/@const are rejected there: they are
+//     expressions for Sema, written as `@defined(x) ? a : b`);
+//     untaken branches are skipped unexpanded (see lib/Parse/PreprocessorImpl.h);
 //   - `@define name(params) %( body %)` macros and their `@name(args)` uses,
 //     including library macros from tapset `.stpm` files;
 //   - `$1`/`@1` command-line arguments (`$N` as the literal token, `@N` as a
