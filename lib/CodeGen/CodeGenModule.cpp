@@ -405,7 +405,7 @@ void CodeGenModule::computeRecordArea() {
 std::unique_ptr<Module> CodeGenModule::run() {
   M = std::make_unique<Module>("stapc", Ctx);
   M->setTargetTriple("bpf");
-  M->setDataLayout("e-m:e-p:64:64-i64:64-i128:128-n32:64-S128");
+  M->setDataLayout(bpfDataLayout());
   M->addModuleFlag(Module::Warning, "Dwarf Version", 5);
   M->addModuleFlag(Module::Warning, "Debug Info Version",
                    DEBUG_METADATA_VERSION);

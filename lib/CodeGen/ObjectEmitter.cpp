@@ -45,10 +45,10 @@ static void optimize(Module &M, TargetMachine &TM) {
   FunctionAnalysisManager FAM;
   CGSCCAnalysisManager CGAM;
   ModuleAnalysisManager MAM;
+  // Constructed with the target machine, the PassBuilder adds the BPF
+  // target's IR passes (CO-RE access lowering, peepholes that keep the
+  // verifier happy) to the pipeline.
   PassBuilder PB(&TM);
-  // The BPF target adds its IR passes (CO-RE access lowering, peepholes
-  // that keep the verifier happy) through these callbacks.
-  TM.registerPassBuilderCallbacks(PB);
   PB.registerModuleAnalyses(MAM);
   PB.registerCGSCCAnalyses(CGAM);
   PB.registerFunctionAnalyses(FAM);
@@ -56,6 +56,10 @@ static void optimize(Module &M, TargetMachine &TM) {
   PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
   ModulePassManager MPM = PB.buildPerModuleDefaultPipeline(OptimizationLevel::O2);
   MPM.run(M, MAM);
+}
+
+StringRef stapc::bpfDataLayout() {
+  return "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128";
 }
 
 Error stapc::optimizeForBPF(Module &M) {

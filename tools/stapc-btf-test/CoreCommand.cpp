@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "stapc/BTF/BTFDIBuilder.h"
+#include "stapc/CodeGen/CodeGen.h"
 #include "stapc/BTF/KernelBTF.h"
 
 #include "llvm/IR/LegacyPassManager.h"
@@ -70,50 +71,16 @@ static Expected<Value *> emitAccess(BTFDIBuilder &DB, IRBuilderBase &B,
   return Addr;
 }
 
-static std::unique_ptr<TargetMachine> createBPFTargetMachine() {
-  LLVMInitializeBPFTargetInfo();
-  LLVMInitializeBPFTarget();
-  LLVMInitializeBPFTargetMC();
-  LLVMInitializeBPFAsmPrinter();
-  std::string Err;
-  Triple TT("bpfel");
-  const Target *T = TargetRegistry::lookupTarget(TT.str(), Err);
-  if (!T)
-    return nullptr;
-  return std::unique_ptr<TargetMachine>(T->createTargetMachine(
-      TT.str(), "v3", "", TargetOptions(), Reloc::PIC_, std::nullopt,
-      CodeGenOptLevel::Default));
-}
-
-static void optimize(Module &M, TargetMachine &TM) {
-  LoopAnalysisManager LAM;
-  FunctionAnalysisManager FAM;
-  CGSCCAnalysisManager CGAM;
-  ModuleAnalysisManager MAM;
-  PassBuilder PB(&TM);
-  PB.registerModuleAnalyses(MAM);
-  PB.registerCGSCCAnalyses(CGAM);
-  PB.registerFunctionAnalyses(FAM);
-  PB.registerLoopAnalyses(LAM);
-  PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
-  ModulePassManager MPM = PB.buildPerModuleDefaultPipeline(OptimizationLevel::O2);
-  MPM.run(M, MAM);
-}
-
 int runCore(const KernelBTF &K, ArrayRef<std::string> A) {
   if (A.size() < 2)
     return coreFail("core: expected TYPE ACCESS...");
   Expected<uint32_t> TypeId = K.findType(A[0]);
   if (!TypeId)
     return coreFail(toString(TypeId.takeError()));
-  std::unique_ptr<TargetMachine> TM = createBPFTargetMachine();
-  if (!TM)
-    return coreFail("BPF target not available");
-
   LLVMContext Ctx;
   Module M("core-test", Ctx);
   M.setTargetTriple("bpfel");
-  M.setDataLayout(TM->createDataLayout());
+  M.setDataLayout(bpfDataLayout());
   M.addModuleFlag(Module::Warning, "Dwarf Version", 5);
   M.addModuleFlag(Module::Warning, "Debug Info Version",
                   DEBUG_METADATA_VERSION);
@@ -178,14 +145,12 @@ int runCore(const KernelBTF &K, ArrayRef<std::string> A) {
     M.print(outs(), nullptr);
     return 0;
   }
-  optimize(M, *TM);
   std::error_code EC;
   raw_fd_ostream Out(OutputPath, EC, sys::fs::OF_None);
   if (EC)
     return coreFail("cannot write '" + OutputPath + "': " + EC.message());
-  legacy::PassManager PM;
-  if (TM->addPassesToEmitFile(PM, Out, nullptr, CodeGenFileType::ObjectFile))
-    return coreFail("BPF target cannot emit this file type");
-  PM.run(M);
+  // The compiler's own pipeline: what these tests prove is what stapc emits.
+  if (Error E = emitBPF(M, Out, OutputKind::Object))
+    return coreFail(toString(std::move(E)));
   return 0;
 }

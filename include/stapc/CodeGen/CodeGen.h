@@ -51,6 +51,9 @@ enum class OutputKind { Object, Assembly };
 llvm::Error emitBPF(llvm::Module &M, llvm::raw_pwrite_stream &OS,
                     OutputKind Kind);
 
+/// The data layout of the little-endian BPF target.
+llvm::StringRef bpfDataLayout();
+
 /// Only optimise (for -emit-llvm output that matches what gets compiled).
 llvm::Error optimizeForBPF(llvm::Module &M);
 
