@@ -56,17 +56,19 @@ Expr *Parser::parseTargetValue() {
     E = Target;
   } else if (is(TokenKind::AtOp) && Tok.Text == "cast") {
     E = parseCast(consume());
+    Target = llvm::dyn_cast_or_null<TargetExpr>(E);
   } else if (is(TokenKind::AtOp) && Tok.Text == "var") {
     E = parseAtVar(consume());
+    Target = llvm::dyn_cast_or_null<TargetExpr>(E);
   } else {
+    // Components after any other value start an autocast. A parenthesised
+    // target (`($p->a)`) already has its components: leave them alone.
     E = parsePrimary();
     if (E && atTargetComponent())
-      E = new (Ctx) AutocastExpr(E->getLoc(), E);
+      E = Target = new (Ctx) AutocastExpr(E->getLoc(), E);
   }
   if (!E)
     return nullptr;
-  if (!Target)
-    Target = dyn_cast<TargetExpr>(E);
   if (Target && !parseTargetComponents(Target))
     return nullptr;
   if (AddressOf)
