@@ -230,7 +230,7 @@ bool SemaImpl::expandAliases(ProbeDecl *D, const ProbePoint &P,
         auto *Expanded = new (Ctx.allocate(sizeof(ProbePoint),
                                            alignof(ProbePoint))) ProbePoint(Target);
         Expanded->Components = Ctx.copyArray<ProbePointComponent>(Comps);
-        Expanded->Optional = Target.Optional || P.Optional;
+        Expanded->Optional = Target.Optional || P.Optional || P.Sufficient;
         Ok &= expandPoint(D, *Expanded, Combined, AliasDepth + 1);
       }
     }
@@ -283,11 +283,11 @@ bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
     }
     std::vector<std::string> Names = Opts.Types->findTracepoints(Pattern);
     if (Names.empty()) {
-      if (!P.Optional)
+      if (!P.Optional && !P.Sufficient)
         Diags.error(V.comp(1).Loc,
                     "semantic error: no kernel tracepoint matches '" +
                         Pattern + "' (see /sys/kernel/tracing/events)");
-      return P.Optional;
+      return P.Optional || P.Sufficient;
     }
     for (const std::string &Name : Names) {
       ProbeInstance I = Base;
@@ -299,7 +299,7 @@ bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
     }
     return true;
   }
-  if (P.Optional)
+  if (P.Optional || P.Sufficient) // `!` implies `?`, as in stap
     return true;
   Diags.error(P.Loc, "semantic error: probe point '" + Base.PP +
                          "' is not supported by stapc (yet); supported: "
@@ -316,7 +316,11 @@ void SemaImpl::resolveProbes(ScriptFile &F) {
       if (P.Condition)
         Diags.error(P.Condition->getLoc(),
                     "conditional probes ('if (...)') are not supported yet");
+      size_t Before = Prog.Probes.size();
       expandPoint(PD, P, PD->getBody(), 0);
+      // `point!`: once a sufficient point resolves, the rest are not tried.
+      if (P.Sufficient && Prog.Probes.size() > Before)
+        break;
     }
   }
 }
