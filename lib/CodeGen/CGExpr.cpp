@@ -69,6 +69,8 @@ Value *ProbeEmitter::emitExpr(Expr *E) {
     return emitTernary(cast<TernaryExpr>(E));
   case Node::Kind::In:
     return emitInExpr(cast<InExpr>(E));
+  case Node::Kind::StatExtract:
+    return emitStatExtract(cast<StatExtractExpr>(E));
   case Node::Kind::TargetSymbol:
   case Node::Kind::Cast:
   case Node::Kind::AtVar:
@@ -224,9 +226,7 @@ Value *ProbeEmitter::emitAssign(AssignExpr *E) {
     return V;
   }
   case AssignOp::Aggregate:
-    CGM.getDiags().error(E->getOpLoc(), "statistics ('<<<') are not "
-                                        "supported by this stapc build yet");
-    return B.getInt64(0);
+    return emitStatUpdate(E);
   default: {
     Value *R = emitExpr(E->getRHS());
     return updateLong(E->getLHS(), compoundOp(E->getOp()), R, E->getOpLoc())

@@ -23,6 +23,7 @@ namespace {
 // BPF map types used here (include/uapi/linux/bpf.h).
 enum : unsigned {
   MapHash = 1,
+  MapPerCpuHash = 5,
   MapPerCpuArray = 6,
   MapRingBuf = 27,
 };
@@ -230,6 +231,40 @@ DIType *CodeGenModule::getArrayKeyDI(const GlobalStorage &S, StringRef Name) {
                                DIB->getOrCreateArray(Members));
 }
 
+/// A statistic is one per-CPU record {count, sum, min, max, sumsq}: `<<<`
+/// updates this CPU's copy without atomics, extractors combine the copies.
+/// Scalars use a one-entry per-CPU array, statistic arrays a per-CPU hash.
+void CodeGenModule::emitStatsGlobal(GlobalDecl *G, GlobalStorage &S) {
+  const VarDecl &V = G->getVar();
+  std::string Name = ("g_" + G->getName()).str();
+  S.IsStats = true;
+  S.Value = {TypeKind::Stats, 0, StatsRecordSize};
+  SmallVector<Metadata *, 5> Members;
+  const char *Fields[] = {"count", "sum", "min", "max", "sumsq"};
+  for (unsigned I = 0; I < 5; ++I)
+    Members.push_back(DIB->createMemberType(CU, Fields[I], File, 0, 64, 64,
+                                            I * 64, DINode::FlagZero,
+                                            getLongDI()));
+  DIType *ValueDI = DIB->createStructType(
+      CU, "stapc_stat", File, 0, StatsRecordSize * 8, 64, DINode::FlagZero,
+      nullptr, DIB->getOrCreateArray(Members));
+  if (V.Arity > 0) {
+    S.IsArray = true;
+    unsigned Off = 0;
+    for (TypeKind K : V.KeyTypes) {
+      S.Keys.push_back({K, Off, storageSize(K)});
+      Off += storageSize(K);
+    }
+    S.KeySize = Off;
+    unsigned Entries = G->HasSize ? unsigned(G->Size) : Opts.MaxMapEntries;
+    S.GV = createMap(Name, MapPerCpuHash, Entries, getArrayKeyDI(S, Name),
+                     ValueDI, S.KeySize, StatsRecordSize);
+  } else {
+    S.GV = createMap(Name, MapPerCpuArray, 1, getIntDI(), ValueDI, 4,
+                     StatsRecordSize);
+  }
+}
+
 void CodeGenModule::emitGlobals() {
   for (GlobalDecl *G : Prog.Globals) {
     const VarDecl &V = G->getVar();
@@ -240,8 +275,8 @@ void CodeGenModule::emitGlobals() {
     S.Value = {V.Ty, 0, storageSize(V.Ty)};
     std::string Name = ("g_" + G->getName()).str();
     if (V.Ty == TypeKind::Stats) {
-      Diags.error(G->getLoc(), "statistics ('<<<') are not supported by this "
-                               "stapc build yet");
+      emitStatsGlobal(G, S);
+      Globals[&V] = std::move(S);
       continue;
     }
     if (V.Arity > 0) {

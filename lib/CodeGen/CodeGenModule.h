@@ -34,6 +34,7 @@ struct GlobalStorage {
   const VarDecl *Var = nullptr;
   llvm::GlobalVariable *GV = nullptr; // scalar: the variable; array: the map
   bool IsArray = false;
+  bool IsStats = false;               // per-CPU {count, sum, min, max, sumsq}
   std::vector<SlotLayout> Keys;       // arrays: key columns
   unsigned KeySize = 0;
   SlotLayout Value;                   // element (arrays) or the scalar
@@ -104,9 +105,17 @@ public:
   }
   static unsigned alignTo8(unsigned N) { return (N + 7) & ~7u; }
 
+  /// Bytes of one CPU's statistic record: count, sum, min, max, sumsq.
+  static constexpr unsigned StatsRecordSize = 40;
+  /// Extractors visit CPUs 0..MaxCpus-1, stopping at the first one without
+  /// a copy; on a machine with more CPUs they raise a runtime error rather
+  /// than return a partial result.
+  static constexpr unsigned MaxCpus = 256;
+
 private:
   void emitRuntimeObjects();
   void emitGlobals();
+  void emitStatsGlobal(GlobalDecl *G, GlobalStorage &S);
   void emitProbes();
   void emitMetadata();
   void emitLicense();

@@ -66,6 +66,11 @@ public:
   llvm::Value *emitArrayElementPtr(ArrayIndex *E, bool Create);
   llvm::Value *emitInExpr(InExpr *E);
 
+  // CGStats.cpp
+  const GlobalStorage *statOperand(Expr *E, llvm::Value *&Key);
+  llvm::Value *emitStatUpdate(AssignExpr *E);
+  llvm::Value *emitStatExtract(StatExtractExpr *E);
+
   // CGPrint.cpp
   void emitPrint(FunctionCall *E, llvm::StringRef Format,
                  llvm::ArrayRef<Expr *> Args);

@@ -1,0 +1,231 @@
+//===- CGStats.cpp - Statistics: <<< and the @count...@variance extractors -===//
+//
+// Each CPU updates its own copy of a statistic (a per-CPU map value), so
+// `<<<` needs no atomics and never contends; extractors add up the copies
+// with bpf_map_lookup_percpu_elem (Linux 5.19+).
+//
+//===----------------------------------------------------------------------===//
+#include "ProbeEmitter.h"
+
+#include "llvm/IR/MDBuilder.h"
+
+using namespace stapc;
+using namespace llvm;
+
+namespace {
+enum StatField { Count = 0, Sum = 1, Min = 2, Max = 3, SumSq = 4 };
+} // namespace
+
+/// The statistic an expression names: `s` or `s[k...]`, with its key.
+const GlobalStorage *ProbeEmitter::statOperand(Expr *E, Value *&Key) {
+  Expr *Base = E;
+  ArrayRef<Expr *> Indices;
+  if (auto *A = dyn_cast<ArrayIndex>(E)) {
+    Base = A->getBase();
+    Indices = A->getIndices();
+  }
+  auto *Sym = dyn_cast<SymbolRef>(Base);
+  if (!Sym || !Sym->getDecl()) {
+    CGM.getDiags().error(E->getLoc(), "expected a statistic variable or "
+                                      "element here");
+    return nullptr;
+  }
+  const GlobalStorage &S = CGM.getGlobal(Sym->getDecl());
+  if (!S.IsStats) {
+    CGM.getDiags().error(E->getLoc(), "'" + Sym->getName() +
+                                          "' is not a statistic (fill it "
+                                          "with '<<<')");
+    return nullptr;
+  }
+  if (S.IsArray) {
+    Key = buildKey(S, Indices);
+  } else {
+    Key = B.createEntryAlloca(B.getInt32Ty(), "zero");
+    B.CreateStore(B.getInt32(0), Key);
+  }
+  return &S;
+}
+
+static Value *field(BPFIRBuilder &B, Value *Rec, StatField F) {
+  return B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), Rec, F);
+}
+
+/// s <<< v: update this CPU's record (created empty on first use).
+Value *ProbeEmitter::emitStatUpdate(AssignExpr *E) {
+  Value *V = emitExpr(E->getRHS());
+  Value *Key = nullptr;
+  const GlobalStorage *S = statOperand(E->getLHS(), Key);
+  if (!S)
+    return V;
+  setLoc(E->getOpLoc().isValid() ? E->getOpLoc() : E->getLoc());
+  LLVMContext &C = B.getContext();
+  Value *Slot = B.createEntryAlloca(B.getPtrTy(), "stat.ptr");
+  B.CreateStore(B.createMapLookup(S->GV, Key), Slot);
+  if (S->IsArray) {
+    auto *Insert = BasicBlock::Create(C, "stat.insert", Fn);
+    auto *Have = BasicBlock::Create(C, "stat.have", Fn);
+    B.CreateCondBr(B.CreateIsNull(B.CreateLoad(B.getPtrTy(), Slot)), Insert,
+                   Have);
+    B.SetInsertPoint(Insert);
+    Value *Zero = CGM.getStringConstant(
+        std::string(CodeGenModule::StatsRecordSize - 1, '\0'));
+    Value *Err = B.createMapUpdate(S->GV, Key, Zero, BPF_NOEXIST);
+    const int64_t ErrExist = 17; // EEXIST: another CPU created it first
+    exitIf(B.CreateAnd(B.CreateICmpNE(Err, B.getInt64(0)),
+                       B.CreateICmpNE(Err, B.getInt64(-ErrExist))),
+           E->getLoc(), "Array overflow, check size limit of '" +
+                            cast<SymbolRef>(cast<ArrayIndex>(E->getLHS())
+                                                ->getBase())
+                                ->getName()
+                                .str() +
+                            "'");
+    B.CreateStore(B.createMapLookup(S->GV, Key), Slot);
+    B.CreateBr(Have);
+    B.SetInsertPoint(Have);
+  }
+  Value *Rec = B.CreateLoad(B.getPtrTy(), Slot, "stat");
+  auto *Update = BasicBlock::Create(C, "stat.update", Fn);
+  auto *Done = BasicBlock::Create(C, "stat.done", Fn);
+  B.CreateCondBr(B.CreateIsNull(Rec), Done, Update);
+  B.SetInsertPoint(Update);
+  Value *N = B.CreateLoad(B.getInt64Ty(), field(B, Rec, Count));
+  Value *First = B.CreateICmpEQ(N, B.getInt64(0));
+  B.CreateStore(B.CreateAdd(N, B.getInt64(1)), field(B, Rec, Count));
+  Value *SumP = field(B, Rec, Sum);
+  B.CreateStore(B.CreateAdd(B.CreateLoad(B.getInt64Ty(), SumP), V), SumP);
+  Value *SqP = field(B, Rec, SumSq);
+  B.CreateStore(B.CreateAdd(B.CreateLoad(B.getInt64Ty(), SqP), B.CreateMul(V, V)),
+                SqP);
+  Value *MinP = field(B, Rec, Min), *MaxP = field(B, Rec, Max);
+  Value *OldMin = B.CreateLoad(B.getInt64Ty(), MinP);
+  Value *OldMax = B.CreateLoad(B.getInt64Ty(), MaxP);
+  B.CreateStore(B.CreateSelect(B.CreateOr(First, B.CreateICmpSLT(V, OldMin)), V,
+                               OldMin),
+                MinP);
+  B.CreateStore(B.CreateSelect(B.CreateOr(First, B.CreateICmpSGT(V, OldMax)), V,
+                               OldMax),
+                MaxP);
+  B.CreateBr(Done);
+  B.SetInsertPoint(Done);
+  if (S->IsArray)
+    endKey(Key);
+  return V;
+}
+
+/// @count/@sum/@min/@max/@avg/@variance: combine every CPU's record.
+Value *ProbeEmitter::emitStatExtract(StatExtractExpr *E) {
+  StatKind K = E->getStatKind();
+  if (K == StatKind::HistLog || K == StatKind::HistLinear) {
+    CGM.getDiags().error(E->getLoc(), "@" + spelling(K) +
+                                          " histograms are not supported by "
+                                          "this stapc build yet");
+    return B.getInt64(0);
+  }
+  Value *Key = nullptr;
+  const GlobalStorage *S = statOperand(E->getOperand(), Key);
+  if (!S)
+    return B.getInt64(0);
+  setLoc(E->getLoc());
+  LLVMContext &C = B.getContext();
+  Type *I64 = B.getInt64Ty();
+  Value *Acc[5];
+  const char *Names[] = {"acc.count", "acc.sum", "acc.min", "acc.max",
+                         "acc.sumsq"};
+  for (unsigned I = 0; I < 5; ++I) {
+    Acc[I] = B.createEntryAlloca(I64, Names[I]);
+    B.CreateStore(B.getInt64(0), Acc[I]);
+  }
+  Value *Cpu = B.createEntryAlloca(B.getInt32Ty(), "cpu");
+  B.CreateStore(B.getInt32(0), Cpu);
+
+  auto *Loop = BasicBlock::Create(C, "stat.cpu", Fn);
+  auto *Body = BasicBlock::Create(C, "stat.cpu.body", Fn);
+  auto *Next = BasicBlock::Create(C, "stat.cpu.next", Fn);
+  auto *Done = BasicBlock::Create(C, "stat.cpu.done", Fn);
+  B.CreateBr(Loop);
+  B.SetInsertPoint(Loop);
+  Value *CpuV = B.CreateLoad(B.getInt32Ty(), Cpu);
+  Value *Rec = B.createHelperCall(BPFHelper::MapLookupPercpuElem, B.getPtrTy(),
+                                  {S->GV, Key, CpuV}, "percpu");
+  B.CreateCondBr(B.CreateIsNull(Rec), Done, Body);
+
+  B.SetInsertPoint(Body);
+  Value *N = B.CreateLoad(I64, field(B, Rec, Count));
+  Value *OldN = B.CreateLoad(I64, Acc[Count]);
+  B.CreateStore(B.CreateAdd(OldN, N), Acc[Count]);
+  for (StatField F : {Sum, SumSq}) {
+    Value *Old = B.CreateLoad(I64, Acc[F]);
+    B.CreateStore(B.CreateAdd(Old, B.CreateLoad(I64, field(B, Rec, F))), Acc[F]);
+  }
+  // A CPU that saw no values has no min/max to offer.
+  Value *Has = B.CreateICmpSGT(N, B.getInt64(0));
+  Value *FirstSeen = B.CreateICmpEQ(OldN, B.getInt64(0));
+  Value *CMin = B.CreateLoad(I64, field(B, Rec, Min));
+  Value *CMax = B.CreateLoad(I64, field(B, Rec, Max));
+  Value *AMin = B.CreateLoad(I64, Acc[Min]);
+  Value *AMax = B.CreateLoad(I64, Acc[Max]);
+  B.CreateStore(B.CreateSelect(
+                    B.CreateAnd(Has, B.CreateOr(FirstSeen, B.CreateICmpSLT(CMin, AMin))),
+                    CMin, AMin),
+                Acc[Min]);
+  B.CreateStore(B.CreateSelect(
+                    B.CreateAnd(Has, B.CreateOr(FirstSeen, B.CreateICmpSGT(CMax, AMax))),
+                    CMax, AMax),
+                Acc[Max]);
+  B.CreateBr(Next);
+
+  B.SetInsertPoint(Next);
+  Value *NextCpu = B.CreateAdd(CpuV, B.getInt32(1));
+  B.CreateStore(NextCpu, Cpu);
+  auto *Back = B.CreateCondBr(
+      B.CreateICmpULT(NextCpu, B.getInt32(CodeGenModule::MaxCpus)), Loop, Done);
+  MDNode *NoUnroll = MDNode::get(C, {MDString::get(C, "llvm.loop.unroll.disable")});
+  MDNode *LoopID = MDNode::getDistinct(C, {nullptr, NoUnroll});
+  LoopID->replaceOperandWith(0, LoopID);
+  Back->setMetadata(LLVMContext::MD_loop, LoopID);
+
+  B.SetInsertPoint(Done);
+  // Never a silently partial answer on a machine with more CPUs.
+  Value *Beyond = B.createHelperCall(BPFHelper::MapLookupPercpuElem,
+                                     B.getPtrTy(),
+                                     {S->GV, Key, B.getInt32(CodeGenModule::MaxCpus)});
+  exitIf(B.CreateIsNotNull(Beyond), E->getLoc(),
+         "statistics over more than 256 CPUs are not supported");
+  if (S->IsArray)
+    endKey(Key);
+
+  Value *Count_ = B.CreateLoad(I64, Acc[Count], "count");
+  switch (K) {
+  case StatKind::Count:
+    return Count_;
+  case StatKind::Sum:
+    return B.CreateLoad(I64, Acc[Sum], "sum");
+  default:
+    break;
+  }
+  // The rest need at least one value, as in stap.
+  exitIf(B.CreateICmpEQ(Count_, B.getInt64(0)), E->getLoc(),
+         "empty aggregate");
+  switch (K) {
+  case StatKind::Min:
+    return B.CreateLoad(I64, Acc[Min], "min");
+  case StatKind::Max:
+    return B.CreateLoad(I64, Acc[Max], "max");
+  case StatKind::Avg:
+    return emitLongOp(BinaryOp::Div, B.CreateLoad(I64, Acc[Sum]), Count_,
+                      E->getLoc());
+  case StatKind::Variance: {
+    // (n*Σx² - (Σx)²) / (n*(n-1)); 0 for a single value.
+    Value *Sum_ = B.CreateLoad(I64, Acc[Sum]);
+    Value *Num = B.CreateSub(B.CreateMul(Count_, B.CreateLoad(I64, Acc[SumSq])),
+                             B.CreateMul(Sum_, Sum_));
+    Value *Den = B.CreateMul(Count_, B.CreateSub(Count_, B.getInt64(1)));
+    Value *IsOne = B.CreateICmpEQ(Count_, B.getInt64(1));
+    Value *SafeDen = B.CreateSelect(IsOne, B.getInt64(1), Den);
+    Value *Var = emitLongOp(BinaryOp::Div, Num, SafeDen, E->getLoc());
+    return B.CreateSelect(IsOne, B.getInt64(0), Var);
+  }
+  default:
+    llvm_unreachable("handled above");
+  }
+}
