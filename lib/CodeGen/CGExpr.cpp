@@ -314,6 +314,18 @@ void ProbeEmitter::exitIf(Value *Cond, SMLoc Loc, StringRef Message) {
 void ProbeEmitter::emitRuntimeError(SMLoc Loc, StringRef Message,
                                     ArrayRef<Value *> Args,
                                     ArrayRef<TypeKind> Types) {
+  if (!Tries.empty()) {
+    // Caught: hand the message to the catch variable and go on there.
+    const TryHandler &H = Tries.back();
+    if (H.Message) {
+      if (Message == "%s" && Args.size() == 1 && Types[0] == TypeKind::String)
+        copyString(H.Message, Args[0]);
+      else
+        copyString(H.Message, CGM.getStringConstant(Message));
+    }
+    B.CreateBr(H.Catch);
+    return;
+  }
   unsigned Id = CGM.addError(Loc, Message);
   emitRecord(STAPC_REC_ERROR, Id, Args, Types);
   B.CreateBr(ExitBB);

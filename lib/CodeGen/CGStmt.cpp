@@ -76,10 +76,7 @@ void ProbeEmitter::emitStmt(Stmt *S) {
                          "'foreach' is not supported by this stapc build yet");
     return;
   case Node::Kind::Try:
-    CGM.getDiags().error(S->getLoc(),
-                         "'try'/'catch' is not supported by this stapc build "
-                         "yet");
-    return;
+    return emitTry(cast<TryStmt>(S));
   default:
     break;
   }
@@ -128,4 +125,24 @@ void ProbeEmitter::emitWhile(Expr *Cond, Stmt *Body, Expr *Incr, SMLoc Loc) {
   B.CreateBr(Head);
   B.SetInsertPoint(End);
   (void)Loc;
+}
+
+/// try { ... } catch (msg) { ... }: errors raised while the try block runs,
+/// also inside functions it calls (they are inlined), continue in the
+/// catch block with the message instead of ending the probe.
+void ProbeEmitter::emitTry(TryStmt *S) {
+  LLVMContext &C = B.getContext();
+  auto *Catch = BasicBlock::Create(C, "catch", Fn);
+  auto *End = BasicBlock::Create(C, "try.end", Fn);
+  Value *Msg = nullptr;
+  if (SymbolRef *V = S->getCatchVar())
+    Msg = getLocal(V->getDecl());
+  Tries.push_back({Catch, Msg});
+  emitBlock(S->getTryBlock());
+  Tries.pop_back();
+  B.CreateBr(End);
+  B.SetInsertPoint(Catch);
+  emitBlock(S->getCatchBlock());
+  B.CreateBr(End);
+  B.SetInsertPoint(End);
 }

@@ -97,6 +97,9 @@ Value *ProbeEmitter::emitStringCompare(BinaryOp Op, Value *L, Value *R) {
 Value *ProbeEmitter::emitConcat(Value *L, Value *R) {
   unsigned N = CGM.getOptions().MaxStringLen;
   Value *Dst = allocStringSlot();
+  // The verifier bounds the tail's offset and its room separately (it does
+  // not know they add up to N), so keep a second slot of headroom.
+  allocStringSlot();
   Value *Len = B.createProbeReadKernelStr(Dst, N, L);
   // Len counts the NUL; an error (negative) leaves an empty string.
   Value *Chars = B.CreateSelect(B.CreateICmpSGT(Len, B.getInt64(0)),

@@ -34,6 +34,7 @@ public:
   void emitIf(IfStmt *S);
   void emitWhile(Expr *Cond, Stmt *Body, Expr *Incr, SMLoc Loc);
   void emitDelete(DeleteStmt *S);
+  void emitTry(TryStmt *S);
 
   // CGExpr.cpp
   llvm::Value *emitExpr(Expr *E);
@@ -129,6 +130,13 @@ public:
     size_t LoopDepth;
   };
   std::vector<InlineFrame> Frames;
+  /// Enclosing try blocks, innermost last: a runtime error inside one
+  /// branches to its catch block instead of ending the probe.
+  struct TryHandler {
+    llvm::BasicBlock *Catch;
+    llvm::Value *Message; // the catch variable's slot, or null
+  };
+  std::vector<TryHandler> Tries;
 };
 
 } // namespace stapc

@@ -335,6 +335,17 @@ public:
     traverse(F->Body);
   }
 
+  void visitTryStmt(TryStmt *St) {
+    if (SymbolRef *V = St->getCatchVar())
+      if (VarDecl *D = V->getDecl()) {
+        unify(D->Ty, TypeKind::String, V->getLoc(),
+              "the catch variable '" + D->getName() + "'");
+        setType(V, D->Ty);
+      }
+    traverse(St->getTryBlock());
+    traverse(St->getCatchBlock());
+  }
+
   void visitReturnStmt(ReturnStmt *St) {
     traverse(St->getValue());
     if (!Fn) {
