@@ -28,6 +28,7 @@ enum class BPFHelper : uint64_t {
   ProbeReadUserStr = 114,
   ProbeReadKernelStr = 115,
   RingbufOutput = 130,
+  Snprintf = 165,
   KtimeGetBootNs = 125,
   MapLookupPercpuElem = 195,
   KtimeGetTaiNs = 208,

@@ -26,6 +26,10 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
   case BuiltinID::Log:
     emitPrintFamily(E, ID);
     return B.getInt64(0);
+  case BuiltinID::Sprintf:
+  case BuiltinID::Sprint:
+  case BuiltinID::Sprintln:
+    return emitSprintFamily(E, ID);
   case BuiltinID::Exit:
     // Stop event probes first, then tell the loader; the handler goes on.
     B.CreateStore(B.getInt32(1), CGM.getExitingVar(), true);

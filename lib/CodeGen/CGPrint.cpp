@@ -192,3 +192,122 @@ void ProbeEmitter::emitPrintFamily(FunctionCall *E, BuiltinID ID) {
     llvm_unreachable("not a print builtin");
   }
 }
+
+namespace {
+/// Rewrite a stap format for the kernel's bpf_snprintf, whose values are
+/// all passed as u64: integer conversions get the `ll` modifier and `%p`
+/// prints like stap's (0x...). Conversions the kernel cannot do are left
+/// for the caller to report.
+bool toKernelFormat(StringRef Fmt, std::string &Out, std::string &Error) {
+  for (size_t I = 0; I < Fmt.size(); ++I) {
+    char C = Fmt[I];
+    Out += C;
+    if (C != '%')
+      continue;
+    if (I + 1 < Fmt.size() && Fmt[I + 1] == '%') {
+      Out += '%';
+      ++I;
+      continue;
+    }
+    ++I;
+    size_t Start = I;
+    while (I < Fmt.size() && StringRef("-+ 0").contains(Fmt[I]))
+      ++I;
+    while (I < Fmt.size() && (isDigit(Fmt[I]) || Fmt[I] == '.'))
+      ++I;
+    if (I < Fmt.size() && (Fmt[I] == '*' || Fmt[I] == '#')) {
+      Error = "sprintf does not support '*' widths or the '#' flag yet";
+      return false;
+    }
+    std::string Spec = Fmt.slice(Start, I).str();
+    while (I < Fmt.size() && StringRef("lLh").contains(Fmt[I]))
+      ++I;
+    if (I >= Fmt.size())
+      return true; // scanFormat already reported it
+    char Conv = Fmt[I];
+    switch (Conv) {
+    case 'd': case 'i': case 'u': case 'x': case 'X':
+      Out += Spec + "ll" + Conv;
+      break;
+    case 'c': case 's':
+      Out += Spec + Conv;
+      break;
+    case 'p':
+      Out.pop_back();
+      Out += "0x%" + Spec + "llx";
+      break;
+    default:
+      Error = (Twine("sprintf does not support '%") + Twine(Conv) +
+               "' yet (printf does)")
+                  .str();
+      return false;
+    }
+  }
+  return true;
+}
+} // namespace
+
+/// sprintf/sprint/sprintln: formatted in the kernel by bpf_snprintf (Linux
+/// 5.13+) into a string slot, truncated to MAXSTRINGLEN.
+Value *ProbeEmitter::emitSprintFamily(FunctionCall *E, BuiltinID ID) {
+  ArrayRef<Expr *> Args = E->getArgs();
+  std::string Fmt;
+  if (ID == BuiltinID::Sprintf) {
+    auto *Lit = Args.empty() ? nullptr : dyn_cast<StringLiteral>(Args[0]);
+    if (!Lit) {
+      CGM.getDiags().error(E->getLoc(), "sprintf needs a literal format string");
+      return CGM.getStringConstant("");
+    }
+    Fmt = Lit->getValue().str();
+    Args = Args.drop_front();
+  } else {
+    for (Expr *A : Args)
+      Fmt += A->getType() == TypeKind::String ? "%s" : "%d";
+    if (ID == BuiltinID::Sprintln)
+      Fmt += "\n";
+  }
+  SmallVector<TypeKind, 8> Kinds;
+  std::string Error, KernelFmt;
+  if (!scanFormat(Fmt, Kinds, Error) || !toKernelFormat(Fmt, KernelFmt, Error)) {
+    CGM.getDiags().error(E->getLoc(), Error);
+    return CGM.getStringConstant("");
+  }
+  if (Kinds.size() != Args.size()) {
+    CGM.getDiags().error(E->getLoc(), "format expects " + Twine(Kinds.size()) +
+                                          " argument(s), " +
+                                          Twine(Args.size()) + " given");
+    return CGM.getStringConstant("");
+  }
+  const unsigned MaxArgs = 12; // the kernel's MAX_BPRINTF_VARARGS
+  if (Args.size() > MaxArgs) {
+    CGM.getDiags().error(E->getLoc(), "sprintf takes at most 12 values");
+    return CGM.getStringConstant("");
+  }
+  Value *Data = nullptr;
+  if (!Args.empty()) {
+    Data = B.createEntryAlloca(ArrayType::get(B.getInt64Ty(), Args.size()),
+                               "sprintf.args");
+    for (size_t I = 0; I < Args.size(); ++I) {
+      if (Args[I]->getType() != Kinds[I]) {
+        CGM.getDiags().error(Args[I]->getLoc(),
+                             "format conversion " + Twine(I + 1) + " takes a " +
+                                 spelling(Kinds[I]) + ", this is a " +
+                                 spelling(Args[I]->getType()));
+        return CGM.getStringConstant("");
+      }
+      Value *V = emitExpr(Args[I]);
+      if (Kinds[I] == TypeKind::String)
+        V = B.CreatePtrToInt(V, B.getInt64Ty());
+      B.CreateStore(V, B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), Data, I));
+    }
+  }
+  setLoc(E->getLoc());
+  Value *Dst = allocStringSlot();
+  Value *FmtC = CGM.getStringConstant(KernelFmt);
+  Value *NullData = ConstantPointerNull::get(B.getPtrTy());
+  B.createHelperCall(BPFHelper::Snprintf, B.getInt64Ty(),
+                     {Dst, B.getInt32(CGM.getOptions().MaxStringLen), FmtC,
+                      Data ? Data : NullData, B.getInt32(Args.size() * 8)},
+                     "snprintf");
+  return Dst;
+}

@@ -78,6 +78,7 @@ public:
   void emitRecord(uint32_t Type, uint32_t Id, llvm::ArrayRef<llvm::Value *> Args,
                   llvm::ArrayRef<TypeKind> Types);
   void emitPrintFamily(FunctionCall *E, BuiltinID ID);
+  llvm::Value *emitSprintFamily(FunctionCall *E, BuiltinID ID);
 
   // CGBuiltin.cpp
   llvm::Value *emitCall(FunctionCall *E);

@@ -156,7 +156,8 @@ public:
       for (size_t I = 0; I < B->Params.size() && I < E->getArgs().size(); ++I)
         expect(E->getArgs()[I], B->Params[I],
                "argument " + llvm::Twine(I + 1) + " of '" + B->Name + "'");
-    if (B->ID == BuiltinID::Printf && !E->getArgs().empty())
+    if ((B->ID == BuiltinID::Printf || B->ID == BuiltinID::Sprintf) &&
+        !E->getArgs().empty())
       expect(E->getArgs()[0], TypeKind::String, "the format of 'printf'");
     setType(E, B->Return);
   }
