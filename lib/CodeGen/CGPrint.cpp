@@ -213,10 +213,12 @@ bool toKernelFormat(StringRef Fmt, std::string &Out, std::string &Error) {
     size_t Start = I;
     while (I < Fmt.size() && StringRef("-+ 0").contains(Fmt[I]))
       ++I;
-    while (I < Fmt.size() && (isDigit(Fmt[I]) || Fmt[I] == '.'))
+    while (I < Fmt.size() && isDigit(Fmt[I]))
       ++I;
-    if (I < Fmt.size() && (Fmt[I] == '*' || Fmt[I] == '#')) {
-      Error = "sprintf does not support '*' widths or the '#' flag yet";
+    // The kernel's bpf_snprintf takes flags and widths, not precisions.
+    if (I < Fmt.size() && (Fmt[I] == '*' || Fmt[I] == '#' || Fmt[I] == '.')) {
+      Error = "sprintf does not support precisions, '*' widths or the '#' "
+              "flag yet (printf does)";
       return false;
     }
     std::string Spec = Fmt.slice(Start, I).str();
