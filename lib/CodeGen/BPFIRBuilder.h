@@ -29,6 +29,7 @@ enum class BPFHelper : uint64_t {
   ProbeReadKernelStr = 115,
   RingbufOutput = 130,
   Snprintf = 165,
+  ForEachMapElem = 164,
   KtimeGetBootNs = 125,
   MapLookupPercpuElem = 195,
   KtimeGetTaiNs = 208,

@@ -157,6 +157,20 @@ void ProbeEmitter::emitDelete(DeleteStmt *S) {
   }
   if (auto *Sym = dyn_cast<SymbolRef>(T)) {
     const VarDecl *V = Sym->getDecl();
+    if (V && V->getVarKind() == VarDecl::Global && CGM.getGlobal(V).IsArray) {
+      // Every element goes, through the kernel's map iterator.
+      B.createHelperCall(BPFHelper::ForEachMapElem, B.getInt64Ty(),
+                         {CGM.getGlobal(V).GV, CGM.getDeleteElementCallback(),
+                          ConstantPointerNull::get(B.getPtrTy()),
+                          B.getInt64(0)},
+                         "clear");
+      return;
+    }
+    if (V && V->Ty == TypeKind::Stats) {
+      CGM.getDiags().error(S->getLoc(), "deleting a scalar statistic is not "
+                                        "supported yet");
+      return;
+    }
     if (V && V->Arity == 0) {
       // Deleting a scalar resets it.
       if (V->Ty == TypeKind::String)
@@ -166,6 +180,6 @@ void ProbeEmitter::emitDelete(DeleteStmt *S) {
       return;
     }
   }
-  CGM.getDiags().error(S->getLoc(), "deleting a whole array is not supported "
-                                    "yet");
+  CGM.getDiags().error(S->getLoc(), "only array elements, arrays and "
+                                    "variables can be deleted");
 }

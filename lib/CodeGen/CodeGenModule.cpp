@@ -1,6 +1,7 @@
 //===- CodeGenModule.cpp - Maps, globals, metadata and the probe loop -----===//
 #include "CodeGenModule.h"
 
+#include "BPFIRBuilder.h"
 #include "ProbeEmitter.h"
 
 #include "stapc/AST/ASTVisitor.h"
@@ -382,6 +383,38 @@ void CodeGenModule::emitMetadata() {
   GV->setSection(STAPC_META_SECTION);
   GV->setAlignment(Align(1));
   Used.push_back(GV);
+}
+
+Function *CodeGenModule::getDeleteElementCallback() {
+  if (DeleteElementCallback)
+    return DeleteElementCallback;
+  Type *Ptr = PointerType::get(Ctx, 0);
+  auto *FT = FunctionType::get(Type::getInt64Ty(Ctx), {Ptr, Ptr, Ptr, Ptr},
+                               false);
+  Function *F = Function::Create(FT, GlobalValue::InternalLinkage,
+                                 "stapc_delete_element", *M);
+  F->addFnAttr(Attribute::NoInline);
+  F->addFnAttr(Attribute::NoUnwind);
+  // A callback is a BPF subprogram: it needs BTF func info with named
+  // parameters like every other function.
+  DIType *VoidPtr = DIB->createPointerType(nullptr, 64);
+  auto *SubTy = DIB->createSubroutineType(DIB->getOrCreateTypeArray(
+      {getLongDI(), VoidPtr, VoidPtr, VoidPtr, VoidPtr}));
+  DISubprogram *SP = DIB->createFunction(
+      File, F->getName(), F->getName(), File, 0, SubTy, 0,
+      DINode::FlagPrototyped, DISubprogram::SPFlagDefinition |
+                                  DISubprogram::SPFlagLocalToUnit);
+  const char *Names[] = {"map", "key", "value", "ctx"};
+  for (unsigned I = 0; I < 4; ++I)
+    DIB->createParameterVariable(SP, Names[I], I + 1, File, 0, VoidPtr, true);
+  F->setSubprogram(SP);
+  BPFIRBuilder B(Ctx);
+  B.SetInsertPoint(BasicBlock::Create(Ctx, "entry", F));
+  B.SetCurrentDebugLocation(DILocation::get(Ctx, 0, 0, SP));
+  B.createMapDelete(F->getArg(0), F->getArg(1));
+  B.CreateRet(B.getInt64(0)); // 0: go on with the next element
+  DeleteElementCallback = F;
+  return F;
 }
 
 void CodeGenModule::emitLicense() {

@@ -83,6 +83,10 @@ public:
   llvm::DIFile *getFile() const { return File; }
   llvm::DICompileUnit *getCompileUnit() const { return CU; }
 
+  /// `long cb(map, key, value, ctx)` for bpf_for_each_map_elem that
+  /// deletes each element it is given (for `delete array`).
+  llvm::Function *getDeleteElementCallback();
+
   /// Debug types and CO-RE access chains for kernel BTF types (null when
   /// no BTF was given).
   BTFDIBuilder *getBTFDIBuilder();
@@ -150,6 +154,7 @@ private:
   llvm::GlobalVariable *TargetPid = nullptr, *Skipped = nullptr;
   llvm::DenseMap<const VarDecl *, GlobalStorage> Globals;
   std::unique_ptr<BTFDIBuilder> BTFDI;
+  llvm::Function *DeleteElementCallback = nullptr;
   llvm::StringMap<llvm::Constant *> Strings;
 
   std::vector<std::string> Formats;

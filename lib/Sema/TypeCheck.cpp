@@ -336,6 +336,14 @@ public:
     traverse(F->Body);
   }
 
+  void visitDeleteStmt(DeleteStmt *St) {
+    // `delete arr` names a whole array, without an index.
+    if (auto *Sym = llvm::dyn_cast<SymbolRef>(St->getTarget()))
+      if (VarDecl *V = Sym->getDecl(); V && V->Arity > 0)
+        return;
+    traverse(St->getTarget());
+  }
+
   void visitTryStmt(TryStmt *St) {
     if (SymbolRef *V = St->getCatchVar())
       if (VarDecl *D = V->getDecl()) {
