@@ -385,32 +385,44 @@ void CodeGenModule::emitMetadata() {
   Used.push_back(GV);
 }
 
-Function *CodeGenModule::getDeleteElementCallback() {
-  if (DeleteElementCallback)
-    return DeleteElementCallback;
-  Type *Ptr = PointerType::get(Ctx, 0);
-  auto *FT = FunctionType::get(Type::getInt64Ty(Ctx), {Ptr, Ptr, Ptr, Ptr},
-                               false);
-  Function *F = Function::Create(FT, GlobalValue::InternalLinkage,
-                                 "stapc_delete_element", *M);
+Function *CodeGenModule::createCallback(StringRef Name,
+                                       ArrayRef<CallbackParam> Params) {
+  SmallVector<Type *, 4> Types;
+  SmallVector<Metadata *, 5> DITypes = {getLongDI()};
+  DIType *VoidPtr = DIB->createPointerType(nullptr, 64);
+  for (const CallbackParam &P : Params) {
+    Types.push_back(P.IsPointer ? (Type *)PointerType::get(Ctx, 0)
+                                : Type::getInt64Ty(Ctx));
+    DITypes.push_back(P.IsPointer ? VoidPtr : getLongDI());
+  }
+  auto *FT = FunctionType::get(Type::getInt64Ty(Ctx), Types, false);
+  Function *F = Function::Create(FT, GlobalValue::InternalLinkage, Name, *M);
   F->addFnAttr(Attribute::NoInline);
   F->addFnAttr(Attribute::NoUnwind);
   // A callback is a BPF subprogram: it needs BTF func info with named
   // parameters like every other function.
-  DIType *VoidPtr = DIB->createPointerType(nullptr, 64);
-  auto *SubTy = DIB->createSubroutineType(DIB->getOrCreateTypeArray(
-      {getLongDI(), VoidPtr, VoidPtr, VoidPtr, VoidPtr}));
+  auto *SubTy = DIB->createSubroutineType(DIB->getOrCreateTypeArray(DITypes));
   DISubprogram *SP = DIB->createFunction(
       File, F->getName(), F->getName(), File, 0, SubTy, 0,
-      DINode::FlagPrototyped, DISubprogram::SPFlagDefinition |
-                                  DISubprogram::SPFlagLocalToUnit);
-  const char *Names[] = {"map", "key", "value", "ctx"};
-  for (unsigned I = 0; I < 4; ++I)
-    DIB->createParameterVariable(SP, Names[I], I + 1, File, 0, VoidPtr, true);
+      DINode::FlagPrototyped,
+      DISubprogram::SPFlagDefinition | DISubprogram::SPFlagLocalToUnit);
+  for (unsigned I = 0; I < Params.size(); ++I)
+    DIB->createParameterVariable(SP, Params[I].Name, I + 1, File, 0,
+                                 cast<DIType>(DITypes[I + 1]), true);
   F->setSubprogram(SP);
+  BasicBlock::Create(Ctx, "entry", F);
+  return F;
+}
+
+Function *CodeGenModule::getDeleteElementCallback() {
+  if (DeleteElementCallback)
+    return DeleteElementCallback;
+  Function *F = createCallback("stapc_delete_element",
+                               {{"map", true}, {"key", true}, {"value", true},
+                                {"ctx", true}});
   BPFIRBuilder B(Ctx);
-  B.SetInsertPoint(BasicBlock::Create(Ctx, "entry", F));
-  B.SetCurrentDebugLocation(DILocation::get(Ctx, 0, 0, SP));
+  B.SetInsertPoint(&F->getEntryBlock());
+  B.SetCurrentDebugLocation(DILocation::get(Ctx, 0, 0, F->getSubprogram()));
   B.createMapDelete(F->getArg(0), F->getArg(1));
   B.CreateRet(B.getInt64(0)); // 0: go on with the next element
   DeleteElementCallback = F;

@@ -83,6 +83,14 @@ public:
   llvm::DIFile *getFile() const { return File; }
   llvm::DICompileUnit *getCompileUnit() const { return CU; }
 
+  /// A BPF callback subprogram returning long, with debug info, an empty
+  /// entry block and the given parameters (pointers or longs).
+  struct CallbackParam {
+    const char *Name;
+    bool IsPointer;
+  };
+  llvm::Function *createCallback(llvm::StringRef Name,
+                                 llvm::ArrayRef<CallbackParam> Params);
   /// `long cb(map, key, value, ctx)` for bpf_for_each_map_elem that
   /// deletes each element it is given (for `delete array`).
   llvm::Function *getDeleteElementCallback();
