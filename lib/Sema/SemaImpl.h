@@ -66,6 +66,8 @@ public:
   /// Combined alias+user bodies, so instances of one alias share one body.
   llvm::DenseMap<std::pair<const ProbeAliasDecl *, BlockStmt *>, BlockStmt *>
       AliasBodies;
+  /// Source positions that already have a type error.
+  llvm::DenseSet<const char *> TypeErrorLocs;
   /// Locals of each distinct probe body.
   llvm::DenseMap<BlockStmt *, std::vector<VarDecl *>> LocalsOfBody;
   std::vector<FunctionDecl *> Worklist;

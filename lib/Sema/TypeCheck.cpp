@@ -28,10 +28,14 @@ public:
       Changed = true;
       return;
     }
-    if (Report)
+    if (Report && firstAt(Loc))
       S.Diags.error(Loc, "semantic error: type mismatch: " + What + " is " +
                              spelling(Slot) + ", used as " + spelling(T));
   }
+
+  /// One type error per source position: a clash seen from both sides of
+  /// an assignment or key would otherwise be reported several times.
+  bool firstAt(SMLoc Loc) { return S.TypeErrorLocs.insert(Loc.getPointer()).second; }
 
   void setType(Expr *E, TypeKind T) {
     if (T != TypeKind::Unknown && E->getType() != T) {
@@ -59,7 +63,7 @@ public:
     TypeKind Cur = E->getType();
     if (Cur == TypeKind::Unknown)
       setType(E, T);
-    else if (Cur != T && Report && T != TypeKind::Unknown)
+    else if (Cur != T && Report && T != TypeKind::Unknown && firstAt(E->getLoc()))
       S.Diags.error(E->getLoc(), "semantic error: type mismatch: " + What +
                                      " must be " + spelling(T) + ", not " +
                                      spelling(Cur));
