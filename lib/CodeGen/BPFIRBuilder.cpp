@@ -76,3 +76,20 @@ AllocaInst *BPFIRBuilder::createEntryAlloca(Type *Ty, const Twine &Name) {
   IRBuilder<> Entry(&F->getEntryBlock(), F->getEntryBlock().begin());
   return Entry.CreateAlloca(Ty, nullptr, Name);
 }
+
+void BPFIRBuilder::createCounterIncrement(Value *Counter) {
+  CreateAtomicRMW(AtomicRMWInst::Add, Counter, getInt64(1), MaybeAlign(8),
+                  AtomicOrdering::Monotonic);
+}
+
+BranchInst *BPFIRBuilder::createNoUnrollCondBr(Value *Cond, BasicBlock *Back,
+                                               BasicBlock *Exit) {
+  BranchInst *Br = CreateCondBr(Cond, Back, Exit);
+  LLVMContext &C = getContext();
+  MDNode *NoUnroll =
+      MDNode::get(C, {MDString::get(C, "llvm.loop.unroll.disable")});
+  MDNode *LoopID = MDNode::getDistinct(C, {nullptr, NoUnroll});
+  LoopID->replaceOperandWith(0, LoopID);
+  Br->setMetadata(LLVMContext::MD_loop, LoopID);
+  return Br;
+}

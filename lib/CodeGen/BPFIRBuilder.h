@@ -64,6 +64,16 @@ public:
 
   llvm::Value *getInt64(int64_t V) { return llvm::IRBuilder<>::getInt64(V); }
 
+  /// Add one to a shared u64 counter (lost records, skipped probes)
+  /// without a lock.
+  void createCounterIncrement(llvm::Value *Counter);
+
+  /// A loop back edge that LLVM must not unroll: bounded BPF loops over
+  /// string bytes or CPUs would only grow the program.
+  llvm::BranchInst *createNoUnrollCondBr(llvm::Value *Cond,
+                                         llvm::BasicBlock *Back,
+                                         llvm::BasicBlock *Exit);
+
   /// An alloca in the entry block of the current function (so the verifier
   /// sees a fixed stack layout), zero-initialised where it is created.
   llvm::AllocaInst *createEntryAlloca(llvm::Type *Ty, const llvm::Twine &Name);

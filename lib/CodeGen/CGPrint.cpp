@@ -110,8 +110,7 @@ void ProbeEmitter::emitRecord(uint32_t Type, uint32_t Id,
   auto *Done = BasicBlock::Create(C, "out.done", Fn);
   B.CreateCondBr(B.CreateICmpNE(Err, B.getInt64(0)), Lost, Done);
   B.SetInsertPoint(Lost);
-  B.CreateAtomicRMW(AtomicRMWInst::Add, CGM.getDroppedVar(), B.getInt64(1),
-                    MaybeAlign(8), AtomicOrdering::Monotonic);
+  B.createCounterIncrement(CGM.getDroppedVar());
   B.CreateBr(Done);
   B.SetInsertPoint(Done);
 }

@@ -144,8 +144,7 @@ void ProbeEmitter::emit() {
   auto *Body = BasicBlock::Create(C, "body", Fn);
   B.CreateCondBr(B.CreateICmpNE(Busy, B.getInt64(0)), Skip, Body);
   B.SetInsertPoint(Skip);
-  B.CreateAtomicRMW(AtomicRMWInst::Add, CGM.getSkippedVar(), B.getInt64(1),
-                    MaybeAlign(8), AtomicOrdering::Monotonic);
+  B.createCounterIncrement(CGM.getSkippedVar());
   B.CreateBr(Ret0);
 
   B.SetInsertPoint(Body);

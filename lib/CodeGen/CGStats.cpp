@@ -177,12 +177,8 @@ Value *ProbeEmitter::emitStatExtract(StatExtractExpr *E) {
   B.SetInsertPoint(Next);
   Value *NextCpu = B.CreateAdd(CpuV, B.getInt32(1));
   B.CreateStore(NextCpu, Cpu);
-  auto *Back = B.CreateCondBr(
+  B.createNoUnrollCondBr(
       B.CreateICmpULT(NextCpu, B.getInt32(CodeGenModule::MaxCpus)), Loop, Done);
-  MDNode *NoUnroll = MDNode::get(C, {MDString::get(C, "llvm.loop.unroll.disable")});
-  MDNode *LoopID = MDNode::getDistinct(C, {nullptr, NoUnroll});
-  LoopID->replaceOperandWith(0, LoopID);
-  Back->setMetadata(LLVMContext::MD_loop, LoopID);
 
   B.SetInsertPoint(Done);
   // Never a silently partial answer on a machine with more CPUs.

@@ -70,12 +70,7 @@ Value *ProbeEmitter::emitStringCompare(BinaryOp Op, Value *L, Value *R) {
   B.CreateCondBr(B.CreateICmpEQ(A, B.getInt8(0)), Done, Next);
 
   B.SetInsertPoint(Next);
-  auto *Back = B.CreateCondBr(B.CreateICmpULT(NextI, B.getInt64(N)), Loop, Done);
-  MDNode *NoUnroll = MDNode::get(
-      C, {MDString::get(C, "llvm.loop.unroll.disable")});
-  MDNode *LoopID = MDNode::getDistinct(C, {nullptr, NoUnroll});
-  LoopID->replaceOperandWith(0, LoopID);
-  Back->setMetadata(LLVMContext::MD_loop, LoopID);
+  B.createNoUnrollCondBr(B.CreateICmpULT(NextI, B.getInt64(N)), Loop, Done);
 
   B.SetInsertPoint(Done);
   Value *D = B.CreateLoad(B.getInt64Ty(), Diff);

@@ -232,6 +232,19 @@ DIType *CodeGenModule::getArrayKeyDI(const GlobalStorage &S, StringRef Name) {
                                DIB->getOrCreateArray(Members));
 }
 
+/// Lay out an array's key columns back to back; returns its capacity
+/// (the declared size, or MAXMAPENTRIES).
+unsigned CodeGenModule::layoutArrayKeys(GlobalDecl *G, GlobalStorage &S) {
+  S.IsArray = true;
+  unsigned Off = 0;
+  for (TypeKind K : G->getVar().KeyTypes) {
+    S.Keys.push_back({K, Off, storageSize(K)});
+    Off += storageSize(K);
+  }
+  S.KeySize = Off;
+  return G->HasSize ? unsigned(G->Size) : Opts.MaxMapEntries;
+}
+
 /// A statistic is one per-CPU record {count, sum, min, max, sumsq}: `<<<`
 /// updates this CPU's copy without atomics, extractors combine the copies.
 /// Scalars use a one-entry per-CPU array, statistic arrays a per-CPU hash.
@@ -250,14 +263,7 @@ void CodeGenModule::emitStatsGlobal(GlobalDecl *G, GlobalStorage &S) {
       CU, "stapc_stat", File, 0, StatsRecordSize * 8, 64, DINode::FlagZero,
       nullptr, DIB->getOrCreateArray(Members));
   if (V.Arity > 0) {
-    S.IsArray = true;
-    unsigned Off = 0;
-    for (TypeKind K : V.KeyTypes) {
-      S.Keys.push_back({K, Off, storageSize(K)});
-      Off += storageSize(K);
-    }
-    S.KeySize = Off;
-    unsigned Entries = G->HasSize ? unsigned(G->Size) : Opts.MaxMapEntries;
+    unsigned Entries = layoutArrayKeys(G, S);
     S.GV = createMap(Name, MapPerCpuHash, Entries, getArrayKeyDI(S, Name),
                      ValueDI, S.KeySize, StatsRecordSize);
   } else {
@@ -281,14 +287,7 @@ void CodeGenModule::emitGlobals() {
       continue;
     }
     if (V.Arity > 0) {
-      S.IsArray = true;
-      unsigned Off = 0;
-      for (TypeKind K : V.KeyTypes) {
-        S.Keys.push_back({K, Off, storageSize(K)});
-        Off += storageSize(K);
-      }
-      S.KeySize = Off;
-      unsigned Entries = G->HasSize ? unsigned(G->Size) : Opts.MaxMapEntries;
+      unsigned Entries = layoutArrayKeys(G, S);
       if (G->Wrap)
         Diags.warning(G->getLoc(), "wrap-around arrays ('%') are not "
                                    "supported yet; '" + G->getName() +

@@ -128,6 +128,7 @@ private:
   void emitRuntimeObjects();
   void emitGlobals();
   void emitStatsGlobal(GlobalDecl *G, GlobalStorage &S);
+  unsigned layoutArrayKeys(GlobalDecl *G, GlobalStorage &S);
   void emitProbes();
   void emitMetadata();
   void emitLicense();
