@@ -6,8 +6,6 @@
 //===----------------------------------------------------------------------===//
 #include "ProbeEmitter.h"
 
-#include "llvm/IR/MDBuilder.h"
-
 using namespace stapc;
 using namespace llvm;
 
