@@ -79,8 +79,14 @@ void ProbeEmitter::emitRecord(uint32_t Type, uint32_t Id,
                               ArrayRef<Value *> Args, ArrayRef<TypeKind> Types) {
   unsigned MaxStr = CGM.getOptions().MaxStringLen;
   uint64_t Mask = CGM.getRecordMask();
-  Value *Rec = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Scratch,
-                                            CodeGenModule::RecordBase, "rec");
+  // A bare header (exit, most runtime errors) fits on the stack; records
+  // with arguments are built in the scratch area.
+  Value *Rec = Args.empty()
+                   ? (Value *)B.createEntryAlloca(
+                         ArrayType::get(B.getInt8Ty(), 8), "rec")
+                   : B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Scratch,
+                                                  CodeGenModule::RecordBase,
+                                                  "rec");
   B.CreateStore(B.getInt32(Type), Rec);
   B.CreateStore(B.getInt32(Id), B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Rec, 4));
   Value *Off = B.getInt64(8);

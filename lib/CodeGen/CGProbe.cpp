@@ -1,6 +1,8 @@
 //===- CGProbe.cpp - Program shape per probe kind, prologue, epilogue -----===//
 #include "ProbeEmitter.h"
 
+#include "stapc/AST/ASTVisitor.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/Dwarf.h"
 
@@ -129,26 +131,29 @@ void ProbeEmitter::emit() {
     B.SetInsertPoint(Run);
   }
 
-  // This CPU's scratch area.
-  Value *Zero = B.createEntryAlloca(B.getInt32Ty(), "zero");
-  B.CreateStore(B.getInt32(0), Zero);
-  Scratch = B.createMapLookup(CGM.getScratchMap(), Zero);
-  auto *HaveScratch = BasicBlock::Create(C, "scratch.ok", Fn);
-  B.CreateCondBr(B.CreateIsNull(Scratch), Ret0, HaveScratch);
-  B.SetInsertPoint(HaveScratch);
+  // Probes with strings or output records use this CPU's scratch area and
+  // its busy flag; counting probes (most event probes) need neither, and
+  // skip the map lookup on every hit.
+  if (needsScratch()) {
+    Value *Zero = B.createEntryAlloca(B.getInt32Ty(), "zero");
+    B.CreateStore(B.getInt32(0), Zero);
+    Scratch = B.createMapLookup(CGM.getScratchMap(), Zero);
+    auto *HaveScratch = BasicBlock::Create(C, "scratch.ok", Fn);
+    B.CreateCondBr(B.CreateIsNull(Scratch), Ret0, HaveScratch);
+    B.SetInsertPoint(HaveScratch);
 
-  // Skip a probe that interrupted another one on this CPU (it would share
-  // the scratch area); count it like stap's skipped probes.
-  Value *Busy = B.CreateLoad(B.getInt64Ty(), Scratch, true, "busy");
-  auto *Skip = BasicBlock::Create(C, "skip", Fn);
-  auto *Body = BasicBlock::Create(C, "body", Fn);
-  B.CreateCondBr(B.CreateICmpNE(Busy, B.getInt64(0)), Skip, Body);
-  B.SetInsertPoint(Skip);
-  B.createCounterIncrement(CGM.getSkippedVar());
-  B.CreateBr(Ret0);
-
-  B.SetInsertPoint(Body);
-  B.CreateStore(B.getInt64(1), Scratch, true);
+    // Skip a probe that interrupted another one on this CPU (it would
+    // share the scratch area); count it like stap's skipped probes.
+    Value *Busy = B.CreateLoad(B.getInt64Ty(), Scratch, true, "busy");
+    auto *Skip = BasicBlock::Create(C, "skip", Fn);
+    auto *Body = BasicBlock::Create(C, "body", Fn);
+    B.CreateCondBr(B.CreateICmpNE(Busy, B.getInt64(0)), Skip, Body);
+    B.SetInsertPoint(Skip);
+    B.createCounterIncrement(CGM.getSkippedVar());
+    B.CreateBr(Ret0);
+    B.SetInsertPoint(Body);
+    B.CreateStore(B.getInt64(1), Scratch, true);
+  }
   NextSlot = CGM.getSlotBase();
   initLocals(Probe.Locals);
   emitBlock(Probe.Body);
@@ -156,7 +161,8 @@ void ProbeEmitter::emit() {
     B.CreateBr(ExitBB);
 
   B.SetInsertPoint(ExitBB);
-  B.CreateStore(B.getInt64(0), Scratch, true);
+  if (Scratch)
+    B.CreateStore(B.getInt64(0), Scratch, true);
   B.CreateBr(Ret0);
   B.SetInsertPoint(Ret0);
   B.CreateRet(B.getInt32(0));
@@ -169,6 +175,57 @@ void ProbeEmitter::emit() {
     }
 
   CGM.noteScratchUse(NextSlot);
+}
+
+namespace {
+/// Whether code for a body may touch the scratch area: any string value,
+/// any output record with arguments (print family, error), or a call to a
+/// user function that does.
+class ScratchUseFinder : public RecursiveVisitor<ScratchUseFinder> {
+public:
+  bool Found = false;
+  llvm::DenseSet<FunctionDecl *> Seen;
+
+  void visitExpr(Expr *E) {
+    if (E->getType() == TypeKind::String)
+      Found = true;
+  }
+  void visitStringLiteral(stapc::StringLiteral *) { Found = true; }
+  void visitFunctionCall(FunctionCall *E) {
+    visitExpr(E);
+    RecursiveVisitor::visitFunctionCall(E);
+    if (FunctionDecl *F = E->getCallee()) {
+      if (Seen.insert(F).second)
+        traverse(F->Body);
+      return;
+    }
+    if (const BuiltinInfo *B = lookupBuiltin(E->getName()))
+      if (B->Variadic || B->ID == BuiltinID::Error || B->ID == BuiltinID::Log)
+        Found = true;
+  }
+  void visitSymbolRef(SymbolRef *E) {
+    if (VarDecl *V = E->getDecl(); V && V->Ty == TypeKind::String)
+      Found = true;
+  }
+  void visitArrayIndex(ArrayIndex *E) {
+    visitExpr(E);
+    RecursiveVisitor::visitArrayIndex(E);
+  }
+  void visitInExpr(InExpr *E) { RecursiveVisitor::visitInExpr(E); }
+  void visitTryStmt(TryStmt *S) {
+    Found = true; // the catch message is a string
+    RecursiveVisitor::visitTryStmt(S);
+  }
+};
+} // namespace
+
+bool ProbeEmitter::needsScratch() {
+  ScratchUseFinder F;
+  F.traverse(Probe.Body);
+  for (VarDecl *V : Probe.Locals)
+    if (V->Ty == TypeKind::String)
+      F.Found = true;
+  return F.Found;
 }
 
 void CodeGenModule::emitProbes() {

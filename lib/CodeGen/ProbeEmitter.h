@@ -104,6 +104,10 @@ public:
   /// Start a fresh block after a terminator so emission can go on.
   void startDeadBlock();
 
+  /// Whether this probe's code uses the per-CPU scratch area (strings,
+  /// output records with arguments); see CGProbe.cpp.
+  bool needsScratch();
+
   void setLoc(SMLoc Loc);
   llvm::Value *getLocal(const VarDecl *V);
   void initLocals(llvm::ArrayRef<VarDecl *> Vars);
