@@ -187,13 +187,13 @@ void CodeGenModule::emitRuntimeObjects() {
   Exiting = createDataVar(STAPC_EXITING_VAR, Type::getInt32Ty(Ctx),
                           ConstantInt::get(Type::getInt32Ty(Ctx), 0), ".bss",
                           getIntDI(), false);
-  Dropped = createDataVar("stapc_dropped", Type::getInt64Ty(Ctx),
+  Dropped = createDataVar(STAPC_DROPPED_VAR, Type::getInt64Ty(Ctx),
                           ConstantInt::get(Type::getInt64Ty(Ctx), 0), ".bss",
                           getLongDI(), false);
-  Skipped = createDataVar("stapc_skipped", Type::getInt64Ty(Ctx),
+  Skipped = createDataVar(STAPC_SKIPPED_VAR, Type::getInt64Ty(Ctx),
                           ConstantInt::get(Type::getInt64Ty(Ctx), 0), ".bss",
                           getLongDI(), false);
-  TargetPid = createDataVar("stapc_target_pid", Type::getInt64Ty(Ctx),
+  TargetPid = createDataVar(STAPC_TARGET_PID_VAR, Type::getInt64Ty(Ctx),
                             ConstantInt::get(Type::getInt64Ty(Ctx), 0),
                             ".rodata", getLongDI(), true);
 }

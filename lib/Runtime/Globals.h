@@ -53,12 +53,13 @@ public:
   bool exitingSet() const { return Exiting && read(*Exiting) != 0; }
   /// The value of stapc_dropped (0 if the object has no such variable).
   uint64_t dropped() const;
+  uint64_t skipped() const;
 
 private:
   uint64_t read(const GlobalLocation &L) const;
   void write(const GlobalLocation &L, uint64_t V);
 
-  std::optional<GlobalLocation> Exiting, Dropped;
+  std::optional<GlobalLocation> Exiting, Dropped, Skipped;
   void *Mapped = nullptr;
   size_t MappedSize = 0;
 };

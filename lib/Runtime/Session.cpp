@@ -281,6 +281,10 @@ int Session::finish() {
   if (Lost)
     std::fprintf(stderr, "WARNING: %llu output records were lost\n",
                  static_cast<unsigned long long>(Lost));
+  // stap's wording, so scripts and people grepping for it find it.
+  if (uint64_t Skipped = Bss.skipped())
+    std::fprintf(stderr, "WARNING: Number of skipped probes: %llu\n",
+                 static_cast<unsigned long long>(Skipped));
   if (Reader->malformedCount())
     std::fprintf(stderr, "WARNING: %u malformed output records were skipped\n",
                  Reader->malformedCount());

@@ -46,6 +46,10 @@ typedef int64_t stapc_s64;
  * the ring buffer; the loader reports them. */
 #define STAPC_DROPPED_VAR "stapc_dropped"
 
+/* Global (u64, in .bss) counting probe hits skipped because they
+ * interrupted another probe on the same CPU; the loader reports them. */
+#define STAPC_SKIPPED_VAR "stapc_skipped"
+
 /* Global (s64, in .rodata) the loader sets before load: the -x PID or the
  * -c child's pid, 0 otherwise. */
 #define STAPC_TARGET_PID_VAR "stapc_target_pid"
