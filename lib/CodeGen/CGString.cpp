@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "ProbeEmitter.h"
 
+#include "llvm/IR/Intrinsics.h"
+
 using namespace stapc;
 using namespace llvm;
 
@@ -34,12 +36,18 @@ void ProbeEmitter::copyString(Value *Dst, Value *Src) {
   B.createProbeReadKernelStr(Dst, CGM.getOptions().MaxStringLen, Src);
 }
 
-/// Byte-wise comparison in a bounded loop (unrolling disabled: 512
-/// unrolled iterations would bloat the program for nothing).
+/// String comparison, eight bytes per step: every string buffer (scratch
+/// slots, globals, map values, literals) is 8-aligned and padded to 8, so
+/// a 512-byte string costs the verifier 64 steps rather than 512.
+///
+/// Per word: if the words are equal and hold a NUL, the strings are equal;
+/// if they differ, the first byte that differs or ends L decides.
 Value *ProbeEmitter::emitStringCompare(BinaryOp Op, Value *L, Value *R) {
   LLVMContext &C = B.getContext();
-  unsigned N = CGM.getOptions().MaxStringLen;
-  Value *Idx = B.createEntryAlloca(B.getInt64Ty(), "cmp.i");
+  unsigned Words = CodeGenModule::alignTo8(CGM.getOptions().MaxStringLen) / 8;
+  const uint64_t Ones = 0x0101010101010101ull, Highs = 0x8080808080808080ull,
+                 Lows = 0x7f7f7f7f7f7f7f7full;
+  Value *Idx = B.createEntryAlloca(B.getInt64Ty(), "cmp.w");
   Value *Diff = B.createEntryAlloca(B.getInt64Ty(), "cmp.diff");
   B.CreateStore(B.getInt64(0), Idx);
   B.CreateStore(B.getInt64(0), Diff);
@@ -51,36 +59,57 @@ Value *ProbeEmitter::emitStringCompare(BinaryOp Op, Value *L, Value *R) {
   B.CreateBr(Loop);
 
   B.SetInsertPoint(Loop);
-  Value *I = B.CreateLoad(B.getInt64Ty(), Idx);
-  Value *A = B.CreateLoad(B.getInt8Ty(), B.CreateGEP(B.getInt8Ty(), L, I));
-  Value *Bv = B.CreateLoad(B.getInt8Ty(), B.CreateGEP(B.getInt8Ty(), R, I));
+  Value *W = B.CreateLoad(B.getInt64Ty(), Idx);
+  Value *A = B.CreateLoad(B.getInt64Ty(), B.CreateGEP(B.getInt64Ty(), L, W));
+  Value *Bv = B.CreateLoad(B.getInt64Ty(), B.CreateGEP(B.getInt64Ty(), R, W));
+  // Flags the lowest zero byte of a word exactly (higher flags may be
+  // spurious). Computed after the equality test in each branch, so that
+  // when one side is a .rodata literal the verifier knows the other side's
+  // value too and sees the loop end at the literal's NUL.
+  auto ZeroBytes = [&](Value *X) {
+    return B.CreateAnd(B.CreateAnd(B.CreateSub(X, B.getInt64(Ones)),
+                                   B.CreateNot(X)),
+                       B.getInt64(Highs));
+  };
   B.CreateCondBr(B.CreateICmpNE(A, Bv), Differ, Same);
 
   B.SetInsertPoint(Differ);
-  B.CreateStore(B.CreateSub(B.CreateZExt(A, B.getInt64Ty()),
-                            B.CreateZExt(Bv, B.getInt64Ty())),
-                Diff);
+  Value *ZeroA = ZeroBytes(A);
+  // Flag every byte where the words differ, then take the lowest flagged
+  // byte among those and A's terminator.
+  Value *D = B.CreateXor(A, Bv);
+  Value *NonZero = B.CreateAnd(
+      B.CreateOr(B.CreateAdd(B.CreateAnd(D, B.getInt64(Lows)), B.getInt64(Lows)),
+                 D),
+      B.getInt64(Highs));
+  Value *First = B.CreateOr(NonZero, ZeroA);
+  Value *Shift = B.CreateAnd(
+      B.CreateIntrinsic(Intrinsic::cttz, {B.getInt64Ty()}, {First, B.getTrue()}),
+      B.getInt64(~uint64_t(7)));
+  Value *AK = B.CreateAnd(B.CreateLShr(A, Shift), B.getInt64(0xff));
+  Value *BK = B.CreateAnd(B.CreateLShr(Bv, Shift), B.getInt64(0xff));
+  B.CreateStore(B.CreateSub(AK, BK), Diff);
   B.CreateBr(Done);
 
   B.SetInsertPoint(Same);
-  Value *NextI = B.CreateAdd(I, B.getInt64(1));
-  B.CreateStore(NextI, Idx);
-  B.CreateCondBr(B.CreateICmpEQ(A, B.getInt8(0)), Done, Next);
+  Value *NextW = B.CreateAdd(W, B.getInt64(1));
+  B.CreateStore(NextW, Idx);
+  B.CreateCondBr(B.CreateICmpNE(ZeroBytes(A), B.getInt64(0)), Done, Next);
 
   B.SetInsertPoint(Next);
-  B.createNoUnrollCondBr(B.CreateICmpULT(NextI, B.getInt64(N)), Loop, Done);
+  B.createNoUnrollCondBr(B.CreateICmpULT(NextW, B.getInt64(Words)), Loop, Done);
 
   B.SetInsertPoint(Done);
-  Value *D = B.CreateLoad(B.getInt64Ty(), Diff);
+  Value *Dv = B.CreateLoad(B.getInt64Ty(), Diff);
   Value *Zero = B.getInt64(0);
   Value *Res;
   switch (Op) {
-  case BinaryOp::EQ: Res = B.CreateICmpEQ(D, Zero); break;
-  case BinaryOp::NE: Res = B.CreateICmpNE(D, Zero); break;
-  case BinaryOp::LT: Res = B.CreateICmpSLT(D, Zero); break;
-  case BinaryOp::LE: Res = B.CreateICmpSLE(D, Zero); break;
-  case BinaryOp::GT: Res = B.CreateICmpSGT(D, Zero); break;
-  case BinaryOp::GE: Res = B.CreateICmpSGE(D, Zero); break;
+  case BinaryOp::EQ: Res = B.CreateICmpEQ(Dv, Zero); break;
+  case BinaryOp::NE: Res = B.CreateICmpNE(Dv, Zero); break;
+  case BinaryOp::LT: Res = B.CreateICmpSLT(Dv, Zero); break;
+  case BinaryOp::LE: Res = B.CreateICmpSLE(Dv, Zero); break;
+  case BinaryOp::GT: Res = B.CreateICmpSGT(Dv, Zero); break;
+  case BinaryOp::GE: Res = B.CreateICmpSGE(Dv, Zero); break;
   default: llvm_unreachable("not a string comparison");
   }
   return B.CreateZExt(Res, B.getInt64Ty());

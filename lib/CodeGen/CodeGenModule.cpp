@@ -158,10 +158,14 @@ Constant *CodeGenModule::getStringConstant(StringRef S) {
   auto It = Strings.find(S);
   if (It != Strings.end())
     return It->second;
-  Constant *Init = ConstantDataArray::getString(Ctx, S, /*AddNull=*/true);
+  // NUL-terminated, then zero-padded to 8 bytes and 8-aligned: string
+  // comparison reads whole words.
+  std::string Bytes = S.str();
+  Bytes.resize(alignTo8(S.size() + 1), '\0');
+  Constant *Init = ConstantDataArray::getString(Ctx, Bytes, /*AddNull=*/false);
   auto *GV = new GlobalVariable(*M, Init->getType(), true,
                                 GlobalValue::PrivateLinkage, Init, ".str");
-  GV->setAlignment(Align(1));
+  GV->setAlignment(Align(8));
   // Plain .rodata: the backend would otherwise pick mergeable sections
   // (.rodata.str1.1, .rodata.cst8) that each become a separate map.
   GV->setSection(".rodata");
