@@ -211,7 +211,6 @@ public:
     visitExpr(E);
     RecursiveVisitor::visitArrayIndex(E);
   }
-  void visitInExpr(InExpr *E) { RecursiveVisitor::visitInExpr(E); }
   void visitTryStmt(TryStmt *S) {
     Found = true; // the catch message is a string
     RecursiveVisitor::visitTryStmt(S);
