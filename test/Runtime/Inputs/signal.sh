@@ -18,10 +18,17 @@ echo "links: $(echo $links | wc -w)"
 kill -"$sig" "$pid"
 wait "$pid"
 echo "exit status: $?"
-alive=0
-for id in $progs; do bpftool prog show id "$id" >/dev/null 2>&1 && alive=$((alive + 1)); done
-echo "programs alive after exit: $alive"
-alive=0
-for id in $links; do bpftool link show id "$id" >/dev/null 2>&1 && alive=$((alive + 1)); done
-echo "links alive after exit: $alive"
+# The kernel frees programs and links asynchronously (RCU and deferred
+# work) after the last descriptor closes: give it up to 5 s to finish.
+count_alive() {
+  n=0
+  for id in $2; do bpftool "$1" show id "$id" >/dev/null 2>&1 && n=$((n + 1)); done
+  echo $n
+}
+for i in $(seq 50); do
+  [ "$(count_alive prog "$progs")$(count_alive link "$links")" = 00 ] && break
+  sleep 0.1
+done
+echo "programs alive after exit: $(count_alive prog "$progs")"
+echo "links alive after exit: $(count_alive link "$links")"
 cat "$out"
