@@ -130,7 +130,7 @@ Value *ProbeEmitter::emitUserCall(FunctionCall *E) {
     ++FnIndex;
 
   // Parameters and locals start fresh at every call.
-  Frames.push_back({F, nullptr, nullptr, Loops.size()});
+  Frames.push_back({F, Home(), nullptr, Loops.size()});
   initLocals(Prog.FunctionLocals[FnIndex]);
   const std::vector<VarDecl *> &Params = Prog.FunctionParams[FnIndex];
   for (size_t I = 0; I < Params.size() && I < Args.size(); ++I) {
@@ -143,13 +143,13 @@ Value *ProbeEmitter::emitUserCall(FunctionCall *E) {
   }
   LLVMContext &C = B.getContext();
   BasicBlock *Return = BasicBlock::Create(C, ("ret." + F->getName()).str(), Fn);
-  Value *Result = nullptr;
-  if (F->ReturnType == TypeKind::String) {
-    Result = allocStringSlot();
-    B.CreateStore(B.getInt8(0), Result);
-  } else if (F->ReturnType == TypeKind::Long) {
-    Result = B.createEntryAlloca(B.getInt64Ty(), "retval");
-    B.CreateStore(B.getInt64(0), Result);
+  Home Result;
+  if (F->ReturnType == TypeKind::String || F->ReturnType == TypeKind::Long) {
+    Result = allocHome(F->ReturnType, "retval");
+    if (F->ReturnType == TypeKind::String)
+      B.CreateStore(B.getInt8(0), addressOf(Result));
+    else
+      B.CreateStore(B.getInt64(0), addressOf(Result));
   }
   Frames.back().Return = Return;
   Frames.back().Result = Result;
@@ -158,9 +158,9 @@ Value *ProbeEmitter::emitUserCall(FunctionCall *E) {
   B.SetInsertPoint(Return);
   Frames.pop_back();
   if (F->ReturnType == TypeKind::Long)
-    return B.CreateLoad(B.getInt64Ty(), Result);
+    return B.CreateLoad(B.getInt64Ty(), addressOf(Result));
   if (F->ReturnType == TypeKind::String)
-    return Result;
+    return addressOf(Result);
   return B.getInt64(0);
 }
 

@@ -318,10 +318,11 @@ void ProbeEmitter::emitRuntimeError(SMLoc Loc, StringRef Message,
     // Caught: hand the message to the catch variable and go on there.
     const TryHandler &H = Tries.back();
     if (H.Message) {
+      Value *Dst = getLocal(H.Message);
       if (Message == "%s" && Args.size() == 1 && Types[0] == TypeKind::String)
-        copyString(H.Message, Args[0]);
+        copyString(Dst, Args[0]);
       else
-        copyString(H.Message, CGM.getStringConstant(Message));
+        copyString(Dst, CGM.getStringConstant(Message));
     }
     B.CreateBr(H.Catch);
     return;

@@ -64,6 +64,16 @@ void ProbeEmitter::startDeadBlock() {
   B.SetInsertPoint(BasicBlock::Create(B.getContext(), "cont", Fn));
 }
 
+void ProbeEmitter::closeOpenBlocks() {
+  // Blocks opened after a jump (code after `next`, `break`...) are
+  // unreachable; close them so the IR is well formed.
+  for (BasicBlock &BB : *Fn)
+    if (!BB.getTerminator()) {
+      B.SetInsertPoint(&BB);
+      B.CreateBr(ExitBB);
+    }
+}
+
 void ProbeEmitter::initLocals(ArrayRef<VarDecl *> Vars) {
   for (VarDecl *V : Vars) {
     Value *Slot = getLocal(V);
@@ -74,15 +84,26 @@ void ProbeEmitter::initLocals(ArrayRef<VarDecl *> Vars) {
   }
 }
 
+ProbeEmitter::Home ProbeEmitter::allocHome(TypeKind T, const Twine &Name) {
+  Home H;
+  if (T == TypeKind::String)
+    H.Offset = allocScratch(CGM.getOptions().MaxStringLen);
+  else if (LocalsInScratch)
+    H.Offset = allocScratch(8);
+  else
+    H.Alloca = B.createEntryAlloca(B.getInt64Ty(), Name);
+  return H;
+}
+
+Value *ProbeEmitter::addressOf(const Home &H) {
+  return H.Alloca ? H.Alloca : scratchAt(H.Offset);
+}
+
 Value *ProbeEmitter::getLocal(const VarDecl *V) {
   auto It = Locals.find(V);
-  if (It != Locals.end())
-    return It->second;
-  Value *Slot = V->Ty == TypeKind::String
-                    ? allocStringSlot()
-                    : B.createEntryAlloca(B.getInt64Ty(), V->getName());
-  Locals[V] = Slot;
-  return Slot;
+  if (It == Locals.end())
+    It = Locals.insert({V, allocHome(V->Ty, V->getName())}).first;
+  return addressOf(It->second);
 }
 
 void ProbeEmitter::emit() {
@@ -134,7 +155,8 @@ void ProbeEmitter::emit() {
   // Probes with strings or output records use this CPU's scratch area and
   // its busy flag; counting probes (most event probes) need neither, and
   // skip the map lookup on every hit.
-  if (needsScratch()) {
+  LocalsInScratch = hasLoops();
+  if (LocalsInScratch || needsScratch()) {
     Value *Zero = B.createEntryAlloca(B.getInt32Ty(), "zero");
     B.CreateStore(B.getInt32(0), Zero);
     Scratch = B.createMapLookup(CGM.getScratchMap(), Zero);
@@ -155,6 +177,12 @@ void ProbeEmitter::emit() {
     B.CreateStore(B.getInt64(1), Scratch, true);
   }
   NextSlot = CGM.getSlotBase();
+  if (LocalsInScratch) {
+    PendingOffset = allocScratch(8);
+    ActionsOffset = allocScratch(8);
+    B.CreateStore(B.getInt64(0), scratchAt(PendingOffset));
+    B.CreateStore(B.getInt64(0), scratchAt(ActionsOffset));
+  }
   initLocals(Probe.Locals);
   emitBlock(Probe.Body);
   if (!B.GetInsertBlock()->getTerminator())
@@ -166,13 +194,7 @@ void ProbeEmitter::emit() {
   B.CreateBr(Ret0);
   B.SetInsertPoint(Ret0);
   B.CreateRet(B.getInt32(0));
-  // Blocks opened after a jump (code after `next`, `break`...) are
-  // unreachable; close them so the IR is well formed.
-  for (BasicBlock &BB : *Fn)
-    if (!BB.getTerminator()) {
-      B.SetInsertPoint(&BB);
-      B.CreateBr(ExitBB);
-    }
+  closeOpenBlocks();
 
   CGM.noteScratchUse(NextSlot);
 }
@@ -217,6 +239,31 @@ public:
   }
 };
 } // namespace
+
+namespace {
+/// Whether a body has a loop (while, for, foreach), also inside the user
+/// functions it calls.
+class LoopFinder : public RecursiveVisitor<LoopFinder> {
+public:
+  bool Found = false;
+  llvm::DenseSet<FunctionDecl *> Seen;
+  void visitWhileStmt(WhileStmt *) { Found = true; }
+  void visitForStmt(ForStmt *) { Found = true; }
+  void visitForeachStmt(ForeachStmt *) { Found = true; }
+  void visitFunctionCall(FunctionCall *E) {
+    RecursiveVisitor::visitFunctionCall(E);
+    if (FunctionDecl *F = E->getCallee())
+      if (Seen.insert(F).second)
+        traverse(F->Body);
+  }
+};
+} // namespace
+
+bool ProbeEmitter::hasLoops() {
+  LoopFinder F;
+  F.traverse(Probe.Body);
+  return F.Found;
+}
 
 bool ProbeEmitter::needsScratch() {
   ScratchUseFinder F;

@@ -49,32 +49,12 @@ void ProbeEmitter::emitStmt(Stmt *S) {
     B.CreateBr(ExitBB);
     startDeadBlock();
     return;
-  case Node::Kind::Return: {
-    auto *R = cast<ReturnStmt>(S);
-    if (Frames.empty()) {
-      CGM.getDiags().error(R->getLoc(), "'return' outside a function");
-      return;
-    }
-    // Copy the frame: evaluating the value may inline more calls, which
-    // grows Frames and invalidates references into it.
-    InlineFrame F = Frames.back();
-    if (R->getValue()) {
-      Value *V = emitExpr(R->getValue());
-      if (F.Result && R->getValue()->getType() == TypeKind::String)
-        copyString(F.Result, V);
-      else if (F.Result)
-        B.CreateStore(V, F.Result);
-    }
-    B.CreateBr(F.Return);
-    startDeadBlock();
-    return;
-  }
+  case Node::Kind::Return:
+    return emitReturn(cast<ReturnStmt>(S));
   case Node::Kind::Delete:
     return emitDelete(cast<DeleteStmt>(S));
   case Node::Kind::Foreach:
-    CGM.getDiags().error(S->getLoc(),
-                         "'foreach' is not supported by this stapc build yet");
-    return;
+    return emitForeach(cast<ForeachStmt>(S));
   case Node::Kind::Try:
     return emitTry(cast<TryStmt>(S));
   default:
@@ -100,31 +80,23 @@ void ProbeEmitter::emitIf(IfStmt *S) {
   B.SetInsertPoint(End);
 }
 
-/// while/for. Loops are bounded by the verifier (bpf_loop-free bounded
-/// loops need Linux 5.3+); MAXACTION accounting is the language issue's.
-void ProbeEmitter::emitWhile(Expr *Cond, Stmt *Body, Expr *Incr, SMLoc Loc) {
-  LLVMContext &C = B.getContext();
-  auto *Head = BasicBlock::Create(C, "loop.cond", Fn);
-  auto *BodyBB = BasicBlock::Create(C, "loop.body", Fn);
-  auto *Step = BasicBlock::Create(C, "loop.step", Fn);
-  auto *End = BasicBlock::Create(C, "loop.end", Fn);
-  B.CreateBr(Head);
-  B.SetInsertPoint(Head);
-  if (Cond)
-    B.CreateCondBr(emitCondition(Cond), BodyBB, End);
-  else
-    B.CreateBr(BodyBB);
-  B.SetInsertPoint(BodyBB);
-  Loops.push_back({End, Step});
-  emitStmt(Body);
-  Loops.pop_back();
-  B.CreateBr(Step);
-  B.SetInsertPoint(Step);
-  if (Incr)
-    emitExpr(Incr);
-  B.CreateBr(Head);
-  B.SetInsertPoint(End);
-  (void)Loc;
+void ProbeEmitter::emitReturn(ReturnStmt *R) {
+  if (Frames.empty()) {
+    CGM.getDiags().error(R->getLoc(), "'return' outside a function");
+    return;
+  }
+  // Copy the frame: evaluating the value may inline more calls, which
+  // grows Frames and invalidates references into it.
+  InlineFrame F = Frames.back();
+  if (R->getValue()) {
+    Value *V = emitExpr(R->getValue());
+    if (F.Result.valid() && R->getValue()->getType() == TypeKind::String)
+      copyString(addressOf(F.Result), V);
+    else if (F.Result.valid())
+      B.CreateStore(V, addressOf(F.Result));
+  }
+  B.CreateBr(F.Return);
+  startDeadBlock();
 }
 
 /// try { ... } catch (msg) { ... }: errors raised while the try block runs,
@@ -134,9 +106,9 @@ void ProbeEmitter::emitTry(TryStmt *S) {
   LLVMContext &C = B.getContext();
   auto *Catch = BasicBlock::Create(C, "catch", Fn);
   auto *End = BasicBlock::Create(C, "try.end", Fn);
-  Value *Msg = nullptr;
+  const VarDecl *Msg = nullptr;
   if (SymbolRef *V = S->getCatchVar())
-    Msg = getLocal(V->getDecl());
+    Msg = V->getDecl();
   Tries.push_back({Catch, Msg});
   emitBlock(S->getTryBlock());
   Tries.pop_back();

@@ -14,9 +14,9 @@ using namespace llvm;
 /// A per-CPU array value may not exceed 32 KiB (the percpu allocator's unit).
 static constexpr unsigned MaxScratchBytes = 32 * 1024;
 
-Value *ProbeEmitter::allocStringSlot() {
-  unsigned Size = CodeGenModule::alignTo8(CGM.getOptions().MaxStringLen);
-  if (NextSlot + Size > MaxScratchBytes) {
+unsigned ProbeEmitter::allocScratch(unsigned Bytes) {
+  Bytes = CodeGenModule::alignTo8(Bytes);
+  if (NextSlot + Bytes > MaxScratchBytes) {
     CGM.getDiags().error(Probe.Decl->getLoc(),
                          "probe '" + Probe.PP +
                              "' needs more string temporaries than fit in "
@@ -24,10 +24,17 @@ Value *ProbeEmitter::allocStringSlot() {
                              "MAXSTRINGLEN with -DMAXSTRINGLEN=N");
     NextSlot = CGM.getSlotBase();
   }
-  Value *P = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Scratch, NextSlot,
-                                          "str");
-  NextSlot += Size;
-  return P;
+  unsigned Offset = NextSlot;
+  NextSlot += Bytes;
+  return Offset;
+}
+
+Value *ProbeEmitter::scratchAt(unsigned Offset, const Twine &Name) {
+  return B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Scratch, Offset, Name);
+}
+
+Value *ProbeEmitter::allocStringSlot() {
+  return scratchAt(allocScratch(CGM.getOptions().MaxStringLen), "str");
 }
 
 void ProbeEmitter::copyString(Value *Dst, Value *Src) {

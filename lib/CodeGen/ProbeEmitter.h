@@ -32,7 +32,7 @@ public:
   void emitStmt(Stmt *S);
   void emitBlock(BlockStmt *S);
   void emitIf(IfStmt *S);
-  void emitWhile(Expr *Cond, Stmt *Body, Expr *Incr, SMLoc Loc);
+  void emitReturn(ReturnStmt *S);
   void emitDelete(DeleteStmt *S);
   void emitTry(TryStmt *S);
 
@@ -51,6 +51,17 @@ public:
   /// Read-modify-write of a long variable/element: returns {old, new}.
   std::pair<llvm::Value *, llvm::Value *>
   updateLong(Expr *Target, BinaryOp Op, llvm::Value *Operand, SMLoc Loc);
+
+  // CGLoop.cpp: while/for run as bpf_loop callbacks, bounded by MAXACTION.
+  void emitWhile(Expr *Cond, Stmt *Body, Expr *Incr, SMLoc Loc);
+  /// Count Stmts actions for one loop iteration; over the probe's
+  /// MAXACTION budget it is a runtime error.
+  void emitActionCount(Stmt *Body, SMLoc Loc);
+  /// bpf_loop's iteration limit: one more than MAXACTION allows.
+  uint64_t loopBound() const;
+
+  // CGForeach.cpp
+  void emitForeach(ForeachStmt *S);
 
   // CGString.cpp
   llvm::Value *allocStringSlot();
@@ -103,6 +114,8 @@ public:
   void exitIf(llvm::Value *Cond, SMLoc Loc, llvm::StringRef Message);
   /// Start a fresh block after a terminator so emission can go on.
   void startDeadBlock();
+  /// Terminate the unreachable blocks startDeadBlock left open in Fn.
+  void closeOpenBlocks();
 
   /// Whether this probe's code uses the per-CPU scratch area (strings,
   /// output records with arguments); see CGProbe.cpp.
@@ -111,6 +124,58 @@ public:
   void setLoc(SMLoc Loc);
   llvm::Value *getLocal(const VarDecl *V);
   void initLocals(llvm::ArrayRef<VarDecl *> Vars);
+
+  /// Where a local variable or an inlined function's result lives: a stack
+  /// slot, or (in probes with loops, whose bodies run in callbacks that
+  /// cannot see the probe's stack) an offset in the scratch area.
+  struct Home {
+    llvm::Value *Alloca = nullptr;
+    unsigned Offset = 0;
+    bool valid() const { return Alloca || Offset; }
+  };
+  Home allocHome(TypeKind T, const llvm::Twine &Name);
+  llvm::Value *addressOf(const Home &H);
+  /// Reserve Bytes (8-aligned) of this probe's scratch area.
+  unsigned allocScratch(unsigned Bytes);
+  llvm::Value *scratchAt(unsigned Offset, const llvm::Twine &Name = "");
+
+  // CGCallback.cpp: moving code into BPF callback functions.
+  /// The emission state of a function while code is moved into a callback.
+  struct FunctionState;
+  /// A callback being emitted: its function and the outer function's
+  /// blocks it may leave to (exit, inlined returns, catches).
+  struct Callback {
+    llvm::Function *Fn = nullptr;
+    std::unique_ptr<FunctionState> Outer;
+    std::vector<llvm::BasicBlock *> Targets;
+    Callback();
+    Callback(Callback &&);
+    ~Callback();
+  };
+  /// Start emitting into a new callback. Its parameter FrameArg points to
+  /// an 8-byte slot holding the probe's context (see createFrame), or is
+  /// -1 when the code needs no context. The callback's entry looks up the
+  /// scratch area and its blocks exit/return/catch leave it as pending
+  /// jumps.
+  Callback enterCallback(llvm::StringRef Name,
+                         llvm::ArrayRef<CodeGenModule::CallbackParam> Params,
+                         int FrameArg);
+  /// Back to the enclosing function, at the point where enterCallback was
+  /// called.
+  void leaveCallback(Callback &CB);
+  /// After the helper that ran the callback: continue at the pending jump
+  /// the callback left, if any.
+  void dispatchPendingJump(const Callback &CB);
+  /// The 8-byte stack slot passed to callbacks: the probe's context.
+  llvm::Value *createFrame();
+  /// `return 1` from a callback (stop the loop) or `return 0` (go on).
+  void returnFromCallback(bool Stop);
+  /// Whether this probe runs code in callbacks (it has a loop).
+  bool hasLoops();
+  bool LocalsInScratch = false;
+  unsigned PendingOffset = 0; // scratch: id of the jump a callback left
+  unsigned ActionsOffset = 0; // scratch: MAXACTION accounting
+  unsigned CallbackCount = 0;
 
   CodeGenModule &CGM;
   const ProbeInstance &Probe;
@@ -123,14 +188,14 @@ public:
   llvm::BasicBlock *ExitBB = nullptr;
   unsigned NextSlot = 0;
 
-  llvm::DenseMap<const VarDecl *, llvm::Value *> Locals;
+  llvm::DenseMap<const VarDecl *, Home> Locals;
   struct LoopTargets {
     llvm::BasicBlock *Break, *Continue;
   };
   std::vector<LoopTargets> Loops;
   struct InlineFrame {
     FunctionDecl *Fn;
-    llvm::Value *Result; // alloca (long) or slot (string), or null
+    Home Result; // long or string; invalid for void functions
     llvm::BasicBlock *Return;
     size_t LoopDepth;
   };
@@ -139,7 +204,7 @@ public:
   /// branches to its catch block instead of ending the probe.
   struct TryHandler {
     llvm::BasicBlock *Catch;
-    llvm::Value *Message; // the catch variable's slot, or null
+    const VarDecl *Message; // the catch variable, or null
   };
   std::vector<TryHandler> Tries;
 };

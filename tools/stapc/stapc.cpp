@@ -83,6 +83,7 @@ static void printVersion(llvm::raw_ostream &OS);
 
 /// -D NAME=VALUE settings that size the runtime (stap's MAXSTRINGLEN...).
 static bool applyDefines(CompilerOptions &Opts) {
+  bool InterruptibleSet = false;
   for (const std::string &D : Defines) {
     llvm::StringRef Name = llvm::StringRef(D).split('=').first;
     llvm::StringRef Value = llvm::StringRef(D).split('=').second;
@@ -92,9 +93,18 @@ static bool applyDefines(CompilerOptions &Opts) {
       Opts.CodeGen.MaxStringLen = N;
     else if (Name == "MAXMAPENTRIES" && Numeric && N > 0)
       Opts.CodeGen.MaxMapEntries = N;
-    else if (Name == "MAXSTRINGLEN" || Name == "MAXMAPENTRIES") {
+    else if (Name == "MAXACTION" && Numeric && N > 0) {
+      Opts.CodeGen.MaxAction = N;
+      if (!InterruptibleSet)
+        Opts.CodeGen.MaxActionInterruptible = N * 10;
+    } else if (Name == "MAXACTION_INTERRUPTIBLE" && Numeric && N > 0) {
+      Opts.CodeGen.MaxActionInterruptible = N;
+      InterruptibleSet = true;
+    } else if (Name == "MAXSTRINGLEN" || Name == "MAXMAPENTRIES" ||
+               Name == "MAXACTION" || Name == "MAXACTION_INTERRUPTIBLE") {
       llvm::errs() << "stapc: error: invalid value in -D " << D
-                   << " (MAXSTRINGLEN: 8..4096, MAXMAPENTRIES: > 0)\n";
+                   << " (MAXSTRINGLEN: 8..4096, MAXMAPENTRIES, MAXACTION, "
+                      "MAXACTION_INTERRUPTIBLE: > 0)\n";
       return false;
     } else {
       llvm::errs() << "stapc: warning: -D " << Name

@@ -26,6 +26,10 @@ struct CodeGenOptions {
   unsigned MaxStringLen = 512;
   /// MAXMAPENTRIES: entries of an array declared without a size.
   unsigned MaxMapEntries = 2048;
+  /// MAXACTION: statements in loop bodies per hit of an event probe, and
+  /// MAXACTION_INTERRUPTIBLE for begin/end/error probes.
+  unsigned MaxAction = 1000;
+  unsigned MaxActionInterruptible = 10000;
   /// Bytes of the BPF ring buffer (a power of two, multiple of the page).
   unsigned RingBufferSize = 1u << 22;
   /// The script's file name and text as recorded in debug info. The text is
