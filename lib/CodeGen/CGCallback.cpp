@@ -48,6 +48,18 @@ void ProbeEmitter::returnFromCallback(bool Stop) {
   B.CreateRet(B.getInt64(Stop ? 1 : 0));
 }
 
+Value *ProbeEmitter::lookupOrStop(Value *Map, Value *Key) {
+  Value *Elem = B.createMapLookup(Map, Key);
+  LLVMContext &C = B.getContext();
+  auto *Missing = BasicBlock::Create(C, "lookup.missing", Fn);
+  auto *Have = BasicBlock::Create(C, "lookup.ok", Fn);
+  B.CreateCondBr(B.CreateIsNull(Elem), Missing, Have);
+  B.SetInsertPoint(Missing);
+  returnFromCallback(true);
+  B.SetInsertPoint(Have);
+  return Elem;
+}
+
 ProbeEmitter::Callback
 ProbeEmitter::enterCallback(StringRef Name,
                             ArrayRef<CodeGenModule::CallbackParam> Params,
@@ -72,13 +84,7 @@ ProbeEmitter::enterCallback(StringRef Name,
   // This CPU's scratch area; it cannot be missing (the probe found it).
   Value *Zero = B.createEntryAlloca(B.getInt32Ty(), "zero");
   B.CreateStore(B.getInt32(0), Zero);
-  Scratch = B.createMapLookup(CGM.getScratchMap(), Zero);
-  auto *NoScratch = BasicBlock::Create(C, "noscratch", Fn);
-  auto *Body = BasicBlock::Create(C, "body", Fn);
-  B.CreateCondBr(B.CreateIsNull(Scratch), NoScratch, Body);
-  B.SetInsertPoint(NoScratch);
-  returnFromCallback(true);
-  B.SetInsertPoint(Body);
+  Scratch = lookupOrStop(CGM.getScratchMap(), Zero);
   CtxArg = FrameArg < 0 ? nullptr
                         : B.CreateLoad(B.getPtrTy(), Fn->getArg(FrameArg),
                                        "ctx");

@@ -246,7 +246,8 @@ unsigned CodeGenModule::layoutArrayKeys(GlobalDecl *G, GlobalStorage &S) {
     Off += storageSize(K);
   }
   S.KeySize = Off;
-  return G->HasSize ? unsigned(G->Size) : Opts.MaxMapEntries;
+  S.MaxEntries = G->HasSize ? unsigned(G->Size) : Opts.MaxMapEntries;
+  return S.MaxEntries;
 }
 
 /// A statistic is one per-CPU record {count, sum, min, max, sumsq}: `<<<`
@@ -415,6 +416,13 @@ Function *CodeGenModule::createCallback(StringRef Name,
   F->setSubprogram(SP);
   BasicBlock::Create(Ctx, "entry", F);
   return F;
+}
+
+GlobalVariable *CodeGenModule::createForeachBuffer(StringRef Name,
+                                                  unsigned Entries,
+                                                  unsigned ElementSize) {
+  return createMap(Name, MapPerCpuArray, Entries, getIntDI(),
+                   getCharArrayDI(ElementSize), 4, ElementSize);
 }
 
 Function *CodeGenModule::getDeleteElementCallback() {

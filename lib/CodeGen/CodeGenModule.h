@@ -37,6 +37,7 @@ struct GlobalStorage {
   bool IsStats = false;               // per-CPU {count, sum, min, max, sumsq}
   std::vector<SlotLayout> Keys;       // arrays: key columns
   unsigned KeySize = 0;
+  unsigned MaxEntries = 0;            // arrays: capacity
   SlotLayout Value;                   // element (arrays) or the scalar
 };
 
@@ -91,6 +92,11 @@ public:
   };
   llvm::Function *createCallback(llvm::StringRef Name,
                                  llvm::ArrayRef<CallbackParam> Params);
+  /// A per-CPU array of Entries elements of ElementSize bytes, where a
+  /// sorted foreach copies and sorts an array's elements.
+  llvm::GlobalVariable *createForeachBuffer(llvm::StringRef Name,
+                                            unsigned Entries,
+                                            unsigned ElementSize);
   /// `long cb(map, key, value, ctx)` for bpf_for_each_map_elem that
   /// deletes each element it is given (for `delete array`).
   llvm::Function *getDeleteElementCallback();

@@ -28,6 +28,15 @@ public:
   ProbeEmitter(CodeGenModule &CGM, const ProbeInstance &P, unsigned Index);
   void emit();
 
+  /// Where a local variable or an inlined function's result lives: a stack
+  /// slot, or (in probes with loops, whose bodies run in callbacks that
+  /// cannot see the probe's stack) an offset in the scratch area.
+  struct Home {
+    llvm::Value *Alloca = nullptr;
+    unsigned Offset = 0;
+    bool valid() const { return Alloca || Offset; }
+  };
+
   // CGStmt.cpp
   void emitStmt(Stmt *S);
   void emitBlock(BlockStmt *S);
@@ -62,6 +71,26 @@ public:
 
   // CGForeach.cpp
   void emitForeach(ForeachStmt *S);
+  const GlobalStorage *foreachArray(ForeachStmt *S);
+  void emitUnsortedForeach(ForeachStmt *S, const GlobalStorage &G,
+                           unsigned State, llvm::ArrayRef<Home> Slice);
+  void emitSortedForeach(ForeachStmt *S, const GlobalStorage &G,
+                         unsigned State, llvm::ArrayRef<Home> Slice);
+  void emitForeachElement(ForeachStmt *S, const GlobalStorage &G,
+                          llvm::Value *KeyPtr, llvm::Value *ValPtr,
+                          unsigned State, llvm::ArrayRef<Home> Slice);
+  // CGForeachSort.cpp
+  void emitForeachCopy(const GlobalStorage &G, llvm::Value *Buf,
+                       unsigned State);
+  void emitForeachSort(ForeachStmt *S, const GlobalStorage &G,
+                       llvm::Value *Buf, unsigned State);
+  llvm::Value *foreachField(unsigned State, unsigned F);
+  llvm::Value *loadField(unsigned State, unsigned F);
+  void storeField(unsigned State, unsigned F, llvm::Value *V);
+  /// Element Index of a foreach buffer, or a stop of the callback when the
+  /// lookup fails.
+  llvm::Value *bufferElement(llvm::Value *Buf, llvm::Value *Index);
+  llvm::Value *columnOffset(llvm::Value *Column);
 
   // CGString.cpp
   llvm::Value *allocStringSlot();
@@ -125,14 +154,6 @@ public:
   llvm::Value *getLocal(const VarDecl *V);
   void initLocals(llvm::ArrayRef<VarDecl *> Vars);
 
-  /// Where a local variable or an inlined function's result lives: a stack
-  /// slot, or (in probes with loops, whose bodies run in callbacks that
-  /// cannot see the probe's stack) an offset in the scratch area.
-  struct Home {
-    llvm::Value *Alloca = nullptr;
-    unsigned Offset = 0;
-    bool valid() const { return Alloca || Offset; }
-  };
   Home allocHome(TypeKind T, const llvm::Twine &Name);
   llvm::Value *addressOf(const Home &H);
   /// Reserve Bytes (8-aligned) of this probe's scratch area.
@@ -170,6 +191,8 @@ public:
   llvm::Value *createFrame();
   /// `return 1` from a callback (stop the loop) or `return 0` (go on).
   void returnFromCallback(bool Stop);
+  /// A map lookup inside a callback; a missing element stops the loop.
+  llvm::Value *lookupOrStop(llvm::Value *Map, llvm::Value *Key);
   /// Whether this probe runs code in callbacks (it has a loop).
   bool hasLoops();
   bool LocalsInScratch = false;

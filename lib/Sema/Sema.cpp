@@ -79,6 +79,7 @@ bool SemaImpl::run() {
   if (!inferTypes())
     return false;
   checkResolved();
+  checkForeach();
   return !Diags.hasErrors();
 }
 

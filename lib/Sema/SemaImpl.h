@@ -47,6 +47,9 @@ public:
   bool inferTypes();
   void checkResolved();
 
+  // ForeachCheck.cpp
+  void checkForeach();
+
   ASTContext &Ctx;
   DiagnosticEngine &Diags;
   const SemaOptions &Opts;

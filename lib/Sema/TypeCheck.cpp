@@ -331,8 +331,14 @@ public:
           unify(V->Ty, VV->Ty, F->ValueVar->getLoc(), "the values of '" + V->getName() + "'");
         }
     }
-    for (Expr *E : F->Slice)
-      traverse(E);
+    for (size_t I = 0; I < F->Slice.size(); ++I) {
+      if (!F->Slice[I])
+        continue;
+      traverse(F->Slice[I]);
+      if (V && V->Arity == int(F->Slice.size()))
+        expect(F->Slice[I], V->KeyTypes[I],
+               "key " + llvm::Twine(I + 1) + " of '" + V->getName() + "'");
+    }
     if (F->Limit) {
       traverse(F->Limit);
       expect(F->Limit, TypeKind::Long, "a foreach limit");

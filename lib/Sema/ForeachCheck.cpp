@@ -1,0 +1,107 @@
+//===- ForeachCheck.cpp - Rules of foreach that need types ----------------===//
+//
+// - The iterated array must not change while the loop runs (stap forbids
+//   it; stapc's unsorted foreach walks the live map), also through
+//   functions the body calls.
+// - Sorting by an aggregate (`@sum-`) needs a statistics array, and a
+//   statistics array has no plain value to bind (`v = [k] in stats`).
+//
+//===----------------------------------------------------------------------===//
+#include "SemaImpl.h"
+
+#include "stapc/AST/ASTVisitor.h"
+
+using namespace stapc;
+
+namespace {
+/// Finds a write to one array inside a statement, following calls.
+class ArrayWriteFinder : public RecursiveVisitor<ArrayWriteFinder> {
+public:
+  explicit ArrayWriteFinder(const VarDecl *Array) : Array(Array) {}
+  SMLoc Found;
+  llvm::DenseSet<FunctionDecl *> Seen;
+
+  void note(Expr *Target) {
+    if (Found.isValid())
+      return;
+    Expr *Base = Target;
+    if (auto *A = llvm::dyn_cast<ArrayIndex>(Target))
+      Base = A->getBase();
+    if (auto *S = llvm::dyn_cast<SymbolRef>(Base); S && S->getDecl() == Array)
+      Found = Target->getLoc();
+  }
+  void visitAssignExpr(AssignExpr *E) {
+    note(E->getLHS());
+    RecursiveVisitor::visitAssignExpr(E);
+  }
+  void visitUnaryExpr(UnaryExpr *E) {
+    if (E->getOp() == UnaryOp::PreInc || E->getOp() == UnaryOp::PreDec)
+      note(E->getOperand());
+    RecursiveVisitor::visitUnaryExpr(E);
+  }
+  void visitPostfixExpr(PostfixExpr *E) {
+    note(E->getOperand());
+    RecursiveVisitor::visitPostfixExpr(E);
+  }
+  void visitDeleteStmt(DeleteStmt *S) {
+    note(S->getTarget());
+    RecursiveVisitor::visitDeleteStmt(S);
+  }
+  void visitFunctionCall(FunctionCall *E) {
+    RecursiveVisitor::visitFunctionCall(E);
+    if (FunctionDecl *F = E->getCallee())
+      if (Seen.insert(F).second)
+        traverse(F->Body);
+  }
+
+private:
+  const VarDecl *Array;
+};
+
+class ForeachChecker : public RecursiveVisitor<ForeachChecker> {
+public:
+  explicit ForeachChecker(DiagnosticEngine &Diags) : Diags(Diags) {}
+
+  void visitForeachStmt(ForeachStmt *F) {
+    RecursiveVisitor::visitForeachStmt(F);
+    if (!Checked.insert(F).second)
+      return;
+    auto *Sym = llvm::dyn_cast_or_null<SymbolRef>(F->Array);
+    const VarDecl *V = Sym ? Sym->getDecl() : nullptr;
+    if (!V)
+      return;
+    ArrayWriteFinder W(V);
+    W.traverse(F->Body);
+    if (W.Found.isValid()) {
+      Diags.error(W.Found, "semantic error: '" + V->getName() +
+                               "' is modified while a foreach iterates over "
+                               "it; collect the changes in another array");
+      Diags.note(F->getLoc(), "the foreach is here");
+    }
+    bool IsStats = V->Ty == TypeKind::Stats;
+    if (F->HasSortAggregate && !IsStats)
+      Diags.error(F->getLoc(), "semantic error: sorting by @" +
+                                   spelling(F->SortAggregate) +
+                                   " needs a statistics array; '" +
+                                   V->getName() + "' holds plain values");
+    if (F->ValueVar && IsStats)
+      Diags.error(F->ValueVar->getLoc(),
+                  "semantic error: the elements of statistics array '" +
+                      V->getName() +
+                      "' have no single value; use @count(" + V->getName() +
+                      "[...]) and the other extractors in the body");
+  }
+
+private:
+  DiagnosticEngine &Diags;
+  llvm::DenseSet<ForeachStmt *> Checked;
+};
+} // namespace
+
+void SemaImpl::checkForeach() {
+  ForeachChecker C(Diags);
+  for (ProbeInstance &P : Prog.Probes)
+    C.traverse(P.Body);
+  for (FunctionDecl *F : Prog.Functions)
+    C.traverse(F->Body);
+}
