@@ -26,6 +26,8 @@ enum : unsigned {
   MapHash = 1,
   MapPerCpuHash = 5,
   MapPerCpuArray = 6,
+  MapLruHash = 9,
+  MapLruPerCpuHash = 10,
   MapRingBuf = 27,
 };
 } // namespace
@@ -269,7 +271,10 @@ void CodeGenModule::emitStatsGlobal(GlobalDecl *G, GlobalStorage &S) {
       nullptr, DIB->getOrCreateArray(Members));
   if (V.Arity > 0) {
     unsigned Entries = layoutArrayKeys(G, S);
-    S.GV = createMap(Name, MapPerCpuHash, Entries, getArrayKeyDI(S, Name),
+    // Wrap-around arrays (`s%`) let the kernel replace old elements.
+    S.IsWrap = G->Wrap;
+    S.GV = createMap(Name, G->Wrap ? MapLruPerCpuHash : MapPerCpuHash,
+                     Entries, getArrayKeyDI(S, Name),
                      ValueDI, S.KeySize, StatsRecordSize);
   } else {
     S.GV = createMap(Name, MapPerCpuArray, 1, getIntDI(), ValueDI, 4,
@@ -293,11 +298,11 @@ void CodeGenModule::emitGlobals() {
     }
     if (V.Arity > 0) {
       unsigned Entries = layoutArrayKeys(G, S);
-      if (G->Wrap)
-        Diags.warning(G->getLoc(), "wrap-around arrays ('%') are not "
-                                   "supported yet; '" + G->getName() +
-                                   "' reports an error when full");
-      S.GV = createMap(Name, MapHash, Entries, getArrayKeyDI(S, Name),
+      // Wrap-around arrays (`a%`): when full, the kernel's LRU hash
+      // replaces the least recently used element instead of failing.
+      S.IsWrap = G->Wrap;
+      S.GV = createMap(Name, G->Wrap ? MapLruHash : MapHash, Entries,
+                       getArrayKeyDI(S, Name),
                        getSlotDI(S.Value), S.KeySize, S.Value.Size);
     } else {
       Type *Ty = V.Ty == TypeKind::String

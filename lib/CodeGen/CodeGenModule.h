@@ -35,6 +35,7 @@ struct GlobalStorage {
   llvm::GlobalVariable *GV = nullptr; // scalar: the variable; array: the map
   bool IsArray = false;
   bool IsStats = false;               // per-CPU {count, sum, min, max, sumsq}
+  bool IsWrap = false;                // `a%`: an LRU hash, never full
   std::vector<SlotLayout> Keys;       // arrays: key columns
   unsigned KeySize = 0;
   unsigned MaxEntries = 0;            // arrays: capacity
