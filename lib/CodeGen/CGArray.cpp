@@ -128,11 +128,8 @@ Value *ProbeEmitter::emitInExpr(InExpr *E) {
   const GlobalStorage *S = arrayOf(CGM, E->getArray());
   if (!S)
     return B.getInt64(0);
-  if (llvm::any_of(E->getKeys(), [](Expr *K) { return !K; })) {
-    CGM.getDiags().error(E->getLoc(), "'*' in an 'in' test is not supported "
-                                      "yet");
-    return B.getInt64(0);
-  }
+  if (llvm::any_of(E->getKeys(), [](Expr *K) { return !K; }))
+    return emitSliceIn(*S, E->getKeys());
   Value *Key = buildKey(*S, E->getKeys());
   Value *Elem = B.createMapLookup(S->GV, Key);
   endKey(Key);
@@ -145,11 +142,8 @@ void ProbeEmitter::emitDelete(DeleteStmt *S) {
     const GlobalStorage *G = arrayOf(CGM, A->getBase());
     if (!G)
       return;
-    if (llvm::any_of(A->getIndices(), [](Expr *K) { return !K; })) {
-      CGM.getDiags().error(S->getLoc(), "deleting a slice is not supported "
-                                        "yet");
-      return;
-    }
+    if (llvm::any_of(A->getIndices(), [](Expr *K) { return !K; }))
+      return emitSliceDelete(*G, A->getIndices());
     Value *Key = buildKey(*G, A->getIndices());
     B.createMapDelete(G->GV, Key);
     endKey(Key);

@@ -53,20 +53,9 @@ void ProbeEmitter::emitForeachElement(ForeachStmt *S, const GlobalStorage &G,
                                       ArrayRef<Home> SliceValues) {
   // A slice: elements whose fixed columns differ are skipped, and do not
   // count against the limit.
-  for (size_t I = 0; I < S->Slice.size() && I < G.Keys.size(); ++I) {
-    if (!S->Slice[I])
-      continue;
-    Value *Col = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), KeyPtr,
-                                              G.Keys[I].Offset);
-    Value *Want = addressOf(SliceValues[I]);
-    Value *Differs =
-        G.Keys[I].Ty == TypeKind::String
-            ? B.CreateICmpEQ(emitStringCompare(BinaryOp::NE, Col, Want),
-                             B.getInt64(1))
-            : B.CreateICmpNE(B.CreateLoad(B.getInt64Ty(), Col),
-                             B.CreateLoad(B.getInt64Ty(), Want));
-    stopIf(B, Fn, Differs, /*Stop=*/false);
-  }
+  if (!S->Slice.empty())
+    stopIf(B, Fn, B.CreateNot(emitSliceMatch(G, KeyPtr, S->Slice, SliceValues)),
+           /*Stop=*/false);
   Value *Left = loadField(State, Limit);
   stopIf(B, Fn, B.CreateICmpSLE(Left, B.getInt64(0)), /*Stop=*/true);
   storeField(State, Limit, B.CreateSub(Left, B.getInt64(1)));
@@ -133,19 +122,7 @@ void ProbeEmitter::emitForeach(ForeachStmt *S) {
   // `limit` and slice values are evaluated once, before the first element.
   Value *Lim = S->Limit ? emitExpr(S->Limit) : B.getInt64(INT64_MAX);
   storeField(State, Limit, Lim);
-  SmallVector<Home, 4> SliceValues;
-  for (size_t I = 0; I < S->Slice.size(); ++I) {
-    SliceValues.push_back(Home());
-    if (!S->Slice[I] || I >= G->Keys.size())
-      continue;
-    TypeKind T = G->Keys[I].Ty;
-    SliceValues.back() = allocHome(T, "slice");
-    Value *V = emitExpr(S->Slice[I]);
-    if (T == TypeKind::String)
-      copyString(addressOf(SliceValues.back()), V);
-    else
-      B.CreateStore(V, addressOf(SliceValues.back()));
-  }
+  SmallVector<Home, 4> SliceValues = emitSliceValues(*G, S->Slice);
   if (S->SortDir == 0)
     emitUnsortedForeach(S, *G, State, SliceValues);
   else

@@ -241,8 +241,8 @@ public:
 } // namespace
 
 namespace {
-/// Whether a body has a loop (while, for, foreach), also inside the user
-/// functions it calls.
+/// Whether a body has a loop (while, for, foreach, slices), also inside
+/// the user functions it calls.
 class LoopFinder : public RecursiveVisitor<LoopFinder> {
 public:
   bool Found = false;
@@ -250,6 +250,18 @@ public:
   void visitWhileStmt(WhileStmt *) { Found = true; }
   void visitForStmt(ForStmt *) { Found = true; }
   void visitForeachStmt(ForeachStmt *) { Found = true; }
+  // Slices walk the map in a callback too.
+  void visitInExpr(InExpr *E) {
+    RecursiveVisitor::visitInExpr(E);
+    if (llvm::any_of(E->getKeys(), [](Expr *K) { return !K; }))
+      Found = true;
+  }
+  void visitDeleteStmt(DeleteStmt *S) {
+    RecursiveVisitor::visitDeleteStmt(S);
+    if (auto *A = dyn_cast<ArrayIndex>(S->getTarget()))
+      if (llvm::any_of(A->getIndices(), [](Expr *K) { return !K; }))
+        Found = true;
+  }
   void visitFunctionCall(FunctionCall *E) {
     RecursiveVisitor::visitFunctionCall(E);
     if (FunctionDecl *F = E->getCallee())

@@ -79,6 +79,21 @@ public:
   void emitForeachElement(ForeachStmt *S, const GlobalStorage &G,
                           llvm::Value *KeyPtr, llvm::Value *ValPtr,
                           unsigned State, llvm::ArrayRef<Home> Slice);
+  // CGSlice.cpp
+  llvm::SmallVector<Home, 4> emitSliceValues(const GlobalStorage &G,
+                                             llvm::ArrayRef<Expr *> Slice);
+  /// i1: whether the key at KeyPtr matches the slice's fixed columns.
+  llvm::Value *emitSliceMatch(const GlobalStorage &G, llvm::Value *KeyPtr,
+                              llvm::ArrayRef<Expr *> Slice,
+                              llvm::ArrayRef<Home> Values);
+  void emitSliceWalk(
+      const GlobalStorage &G, llvm::ArrayRef<Expr *> Slice,
+      llvm::StringRef Name,
+      llvm::function_ref<bool(llvm::Value *Map, llvm::Value *KeyPtr)> Body);
+  llvm::Value *emitSliceIn(const GlobalStorage &G,
+                           llvm::ArrayRef<Expr *> Slice);
+  void emitSliceDelete(const GlobalStorage &G, llvm::ArrayRef<Expr *> Slice);
+
   // CGForeachSort.cpp
   void emitForeachCopy(const GlobalStorage &G, llvm::Value *Buf,
                        unsigned State);

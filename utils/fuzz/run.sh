@@ -10,7 +10,8 @@
 # kept in $STAPC_FUZZ_ARTIFACTS (default ./fuzz-artifacts).
 #
 # Prints `execs: N` and `crashes: N`; exits 1 if anything crashed, timed
-# out, ran out of memory or failed the print/parse round trip.
+# out (25 s on one input: the expansion-blowup seed alone takes ~3 s, more
+# on a loaded machine), ran out of memory or failed the print/parse round trip.
 set -eu
 
 secs=${1:-60}
@@ -35,7 +36,7 @@ find "$src/test" -name '*.stp' -type f | sort | while read -r f; do
 done
 
 status=0
-"$fuzzer" -max_total_time="$secs" -max_len=4096 -timeout=5 \
+"$fuzzer" -max_total_time="$secs" -max_len=4096 -timeout=25 \
   -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$work/artifacts/" \
   "$work/corpus" "$work/seeds" >"$work/log" 2>&1 || status=$?
