@@ -35,6 +35,15 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
     B.CreateStore(B.getInt32(1), CGM.getExitingVar(), true);
     emitRecord(STAPC_REC_EXIT, 0, {}, {});
     return B.getInt64(0);
+  case BuiltinID::Abort: {
+    // Like exit(), but the handler stops here, try/catch cannot stop it,
+    // and the loader skips the end probes.
+    B.CreateStore(B.getInt32(1), CGM.getExitingVar(), true);
+    emitRecord(STAPC_REC_EXIT, STAPC_EXIT_ABORT, {}, {});
+    B.CreateBr(ExitBB);
+    startDeadBlock();
+    return B.getInt64(0);
+  }
   case BuiltinID::Error: {
     Value *Msg = emitExpr(E->getArgs()[0]);
     emitRuntimeError(E->getLoc(), "%s", {Msg}, {TypeKind::String});

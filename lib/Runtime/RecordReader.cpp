@@ -55,6 +55,7 @@ void RecordReader::handle(std::span<const char> Record) {
     return;
   case STAPC_REC_EXIT:
     SawExit = true;
+    SawAbort |= H.id == STAPC_EXIT_ABORT;
     return;
   case STAPC_REC_ERROR:
     handleError(H.id, Record);

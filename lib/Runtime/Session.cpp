@@ -217,6 +217,11 @@ bool Session::runProbes(ProbeKind K) {
       return fail("cannot run probe '" + P->Point + "': " + std::strerror(errno));
     // Keep the ring buffer from filling up between probes.
     drain();
+    // As in stap, once exit(), abort() or an error ended the session,
+    // later begin probes do not start; abort() also stops end probes.
+    bool Ended = Reader->sawExit() || Reader->errorCount() > 0;
+    if ((K == ProbeKind::Begin && Ended) || Reader->sawAbort())
+      break;
   }
   return true;
 }
@@ -326,8 +331,12 @@ int Session::run() {
   Bss.setExiting();
   Attached.detachAll();
   drain();
-  // stap's default MAXERRORS=0: after an error, error probes replace end.
-  bool OK = runProbes(Reader->errorCount() ? ProbeKind::Error : ProbeKind::End);
+  // stap's default MAXERRORS=0: after an error, error probes replace end;
+  // abort() skips the end probes.
+  bool OK = Reader->sawAbort() && !Reader->errorCount()
+                ? true
+                : runProbes(Reader->errorCount() ? ProbeKind::Error
+                                                 : ProbeKind::End);
   phaseDone("end probes");
   Child.stop();
   int Status = finish();

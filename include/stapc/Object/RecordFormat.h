@@ -57,10 +57,14 @@ typedef int64_t stapc_s64;
 /* First word of the metadata text. */
 #define STAPC_META_MAGIC "stapc-meta"
 
+/* STAPC_REC_EXIT ids: abort() also skips the end probes. */
+#define STAPC_EXIT_NORMAL 0
+#define STAPC_EXIT_ABORT 1
+
 /* Record types. */
 enum stapc_record_type {
   STAPC_REC_PRINTF = 1, /* id = format index; payload = arguments        */
-  STAPC_REC_EXIT = 2,   /* exit() was called; id unused; no payload       */
+  STAPC_REC_EXIT = 2,   /* exit() (id 0) or abort() (id 1); no payload    */
   STAPC_REC_ERROR = 3,  /* id = error site index; payload = arguments     */
 };
 

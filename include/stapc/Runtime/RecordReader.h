@@ -38,6 +38,8 @@ public:
   void flush();
 
   bool sawExit() const { return SawExit; }
+  /// abort() ran: the session ends without end probes.
+  bool sawAbort() const { return SawAbort; }
   unsigned errorCount() const { return Errors; }
   unsigned malformedCount() const { return Malformed; }
 
@@ -51,6 +53,7 @@ private:
   std::FILE *Err;
   std::string Pending;
   bool SawExit = false;
+  bool SawAbort = false;
   unsigned Errors = 0;
   unsigned Malformed = 0;
 };
