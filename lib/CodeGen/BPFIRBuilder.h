@@ -23,6 +23,7 @@ enum class BPFHelper : uint64_t {
   GetCurrentUidGid = 15,
   GetCurrentComm = 16,
   GetCurrentTask = 35,
+  Jiffies64 = 118,
   ProbeReadUser = 112,
   ProbeReadKernel = 113,
   ProbeReadUserStr = 114,

@@ -15,6 +15,16 @@ Value *ProbeEmitter::emitCall(FunctionCall *E) {
   return emitBuiltin(E, Info->ID);
 }
 
+/// The function a probe point names (`...function("vfs_read")...`), or ""
+/// for probe points without one (timers, tracepoints, begin/end).
+static std::string functionOfProbePoint(StringRef PP) {
+  size_t At = PP.find("function(\"");
+  if (At == StringRef::npos)
+    return "";
+  StringRef Rest = PP.substr(At + strlen("function(\""));
+  return Rest.substr(0, Rest.find('"')).str();
+}
+
 Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
   Type *I64 = B.getInt64Ty();
   switch (ID) {
@@ -93,6 +103,15 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
   }
   case BuiltinID::TaskCurrent:
     return B.createHelperCall(BPFHelper::GetCurrentTask, I64, {}, "task");
+  case BuiltinID::Jiffies:
+    return B.createHelperCall(BPFHelper::Jiffies64, I64, {}, "jiffies");
+  case BuiltinID::GetCycles:
+    // BPF cannot read the cycle counter; a free-running nanosecond
+    // counter serves the same use (differences on one CPU).
+    return B.createHelperCall(BPFHelper::KtimeGetNs, I64, {}, "cycles");
+  case BuiltinID::Ppfunc:
+  case BuiltinID::Probefunc:
+    return CGM.getStringConstant(functionOfProbePoint(Probe.PP));
   case BuiltinID::KernelString:
   case BuiltinID::KernelStringN:
   case BuiltinID::UserString:
