@@ -30,6 +30,7 @@ enum class BPFHelper : uint64_t {
   RingbufOutput = 130,
   Snprintf = 165,
   ForEachMapElem = 164,
+  Loop = 181,
   KtimeGetBootNs = 125,
   MapLookupPercpuElem = 195,
   KtimeGetTaiNs = 208,

@@ -52,6 +52,8 @@ static const GlobalStorage *arrayOf(CodeGenModule &CGM, Expr *Base) {
 }
 
 Value *ProbeEmitter::emitArrayRead(ArrayIndex *E) {
+  if (isa<StatExtractExpr>(E->getBase()))
+    return emitHistBucketRead(E);
   const GlobalStorage *S = arrayOf(CGM, E->getBase());
   if (!S) {
     CGM.getDiags().error(E->getLoc(), "indexing this value is not supported "
@@ -166,11 +168,8 @@ void ProbeEmitter::emitDelete(DeleteStmt *S) {
                          "clear");
       return;
     }
-    if (V && V->Ty == TypeKind::Stats) {
-      CGM.getDiags().error(S->getLoc(), "deleting a scalar statistic is not "
-                                        "supported yet");
-      return;
-    }
+    if (V && V->Ty == TypeKind::Stats)
+      return emitStatClear(CGM.getGlobal(V), S->getLoc());
     if (V && V->Arity == 0) {
       // Deleting a scalar resets it.
       if (V->Ty == TypeKind::String)

@@ -35,6 +35,7 @@ struct GlobalStorage {
   llvm::GlobalVariable *GV = nullptr; // scalar: the variable; array: the map
   bool IsArray = false;
   bool IsStats = false;               // per-CPU {count, sum, min, max, sumsq}
+  const HistogramSpec *Hist = nullptr; // statistics with buckets after those
   std::vector<SlotLayout> Keys;       // arrays: key columns
   unsigned KeySize = 0;
   SlotLayout Value;                   // element (arrays) or the scalar
@@ -70,6 +71,11 @@ public:
   /// Register a printf format / runtime error message; returns its id.
   unsigned addFormat(llvm::StringRef Fmt);
   unsigned addError(SMLoc Loc, llvm::StringRef Message);
+  /// Register how the loader labels a HIST record's buckets; returns its id.
+  unsigned addHistogram(const HistogramSpec &H);
+  /// `long cb(u64 cpu, ctx)` for bpf_loop: adds CPU `cpu`'s bucket counts
+  /// of statistic S into an array; ctx is {key pointer, array pointer}.
+  llvm::Function *getHistSumCallback(const GlobalStorage &S);
 
   /// A string literal as a constant in .rodata (NUL-terminated).
   llvm::Constant *getStringConstant(llvm::StringRef S);
@@ -117,7 +123,8 @@ public:
   }
   static unsigned alignTo8(unsigned N) { return (N + 7) & ~7u; }
 
-  /// Bytes of one CPU's statistic record: count, sum, min, max, sumsq.
+  /// Bytes of one CPU's statistic record: count, sum, min, max, sumsq;
+  /// statistics with a histogram have their buckets after these.
   static constexpr unsigned StatsRecordSize = 40;
   /// Extractors visit CPUs 0..MaxCpus-1, stopping at the first one without
   /// a copy; on a machine with more CPUs they raise a runtime error rather
@@ -169,6 +176,8 @@ private:
   std::vector<std::string> Formats;
   std::vector<std::string> ErrorMessages;
   std::vector<std::string> ProbeLines;
+  std::vector<std::string> HistLines;
+  llvm::DenseMap<const VarDecl *, llvm::Function *> HistSumCallbacks;
 
   unsigned ScratchSize = 8;
   unsigned SlotBase = 0;

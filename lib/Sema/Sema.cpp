@@ -79,6 +79,8 @@ bool SemaImpl::run() {
   if (!inferTypes())
     return false;
   checkResolved();
+  if (!Diags.hasErrors())
+    checkHistograms();
   return !Diags.hasErrors();
 }
 

@@ -47,6 +47,9 @@ public:
   bool inferTypes();
   void checkResolved();
 
+  // Histograms.cpp
+  void checkHistograms();
+
   ASTContext &Ctx;
   DiagnosticEngine &Diags;
   const SemaOptions &Opts;

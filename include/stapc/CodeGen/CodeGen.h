@@ -26,6 +26,9 @@ struct CodeGenOptions {
   unsigned MaxStringLen = 512;
   /// MAXMAPENTRIES: entries of an array declared without a size.
   unsigned MaxMapEntries = 2048;
+  /// HIST_ELISION: empty histogram buckets shown at each end of a run of
+  /// empty buckets before the rest become one `~` line (negative: show all).
+  int HistElision = 2;
   /// Bytes of the BPF ring buffer (a power of two, multiple of the page).
   unsigned RingBufferSize = 1u << 22;
   /// The script's file name and text as recorded in debug info. The text is
