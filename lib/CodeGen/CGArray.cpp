@@ -4,6 +4,18 @@
 using namespace stapc;
 using namespace llvm;
 
+/// An entry-block alloca whose lifetime starts here and ends at endKey():
+/// short-lived slots (keys, headers) can then share stack space, of which
+/// BPF has 512 bytes.
+AllocaInst *ProbeEmitter::createScopedAlloca(Type *Ty, const Twine &Name) {
+  AllocaInst *A = B.createEntryAlloca(Ty, Name);
+  B.CreateLifetimeStart(
+      A, B.IRBuilder<>::getInt64(
+             A->getAllocationSize(CGM.getModule().getDataLayout())
+                 ->getFixedValue()));
+  return A;
+}
+
 void ProbeEmitter::endKey(Value *Key) {
   if (auto *A = dyn_cast<AllocaInst>(Key))
     B.CreateLifetimeEnd(A, B.IRBuilder<>::getInt64(

@@ -92,15 +92,15 @@ void ProbeEmitter::emitHistPrint(StatExtractExpr *E) {
   zeroFill(Sums, Bytes);
   // bpf_loop (Linux 5.17+) verifies the per-CPU callback once, however
   // many CPUs it visits; the callback stops at the first missing CPU.
-  Value *Ctx = B.createEntryAlloca(ArrayType::get(B.getPtrTy(), 2), "hist.ctx");
+  Value *Ctx = createScopedAlloca(ArrayType::get(B.getPtrTy(), 2), "hist.ctx");
   B.CreateStore(Key, Ctx);
   B.CreateStore(Sums, B.CreateConstInBoundsGEP1_64(B.getPtrTy(), Ctx, 1));
   B.createHelperCall(BPFHelper::Loop, B.getInt64Ty(),
                      {B.getInt32(CodeGenModule::MaxCpus),
                       CGM.getHistSumCallback(*S), Ctx, B.getInt64(0)},
                      "cpus");
-  if (S->IsArray)
-    endKey(Key);
+  endKey(Ctx);
+  endKey(Key);
   sendRecord(Rec, B.getInt64(8 + Bytes));
 }
 
@@ -124,8 +124,7 @@ Value *ProbeEmitter::emitHistBucketRead(ArrayIndex *E) {
   exitIf(B.CreateICmpUGE(N, B.getInt64(S->Hist->Buckets)), E->getLoc(),
          "histogram index out of range");
   StatTotals T = emitStatTotals(*S, Key, E->getLoc(), N);
-  if (S->IsArray)
-    endKey(Key);
+  endKey(Key);
   return B.CreateLoad(B.getInt64Ty(), T.Bucket, "bucket.count");
 }
 
@@ -133,9 +132,10 @@ Value *ProbeEmitter::emitHistBucketRead(ArrayIndex *E) {
 /// goes back to empty. Values other CPUs add meanwhile may survive.
 void ProbeEmitter::emitStatClear(const GlobalStorage &S, SMLoc Loc) {
   setLoc(Loc);
-  Value *Key = B.createEntryAlloca(B.getInt32Ty(), "zero");
+  Value *Key = createScopedAlloca(B.getInt32Ty(), "zero");
   B.CreateStore(B.getInt32(0), Key);
   forEachCpuRecord(S, Key, [&](Value *Rec) { zeroFill(Rec, S.Value.Size); });
+  endKey(Key);
 }
 
 Function *CodeGenModule::getHistSumCallback(const GlobalStorage &S) {

@@ -82,8 +82,7 @@ void ProbeEmitter::emitRecord(uint32_t Type, uint32_t Id,
   // A bare header (exit, most runtime errors) fits on the stack; records
   // with arguments are built in the scratch area.
   Value *Rec = Args.empty()
-                   ? (Value *)B.createEntryAlloca(
-                         ArrayType::get(B.getInt8Ty(), 8), "rec")
+                   ? createScopedAlloca(ArrayType::get(B.getInt8Ty(), 8), "rec")
                    : B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Scratch,
                                                   CodeGenModule::RecordBase,
                                                   "rec");
@@ -109,6 +108,7 @@ void ProbeEmitter::emitRecord(uint32_t Type, uint32_t Id,
                                        B.getInt64(~uint64_t(7))));
   }
   sendRecord(Rec, B.CreateAnd(Off, Mask));
+  endKey(Rec);
 }
 
 void ProbeEmitter::sendRecord(Value *Rec, Value *Size) {

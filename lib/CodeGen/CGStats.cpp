@@ -40,7 +40,7 @@ const GlobalStorage *ProbeEmitter::statOperand(Expr *E, Value *&Key) {
   if (S.IsArray) {
     Key = buildKey(S, Indices);
   } else {
-    Key = B.createEntryAlloca(B.getInt32Ty(), "zero");
+    Key = createScopedAlloca(B.getInt32Ty(), "zero");
     B.CreateStore(B.getInt32(0), Key);
   }
   return &S;
@@ -109,8 +109,7 @@ Value *ProbeEmitter::emitStatUpdate(AssignExpr *E) {
     emitHistBucketUpdate(Rec, V, *S->Hist);
   B.CreateBr(Done);
   B.SetInsertPoint(Done);
-  if (S->IsArray)
-    endKey(Key);
+  endKey(Key);
   return V;
 }
 
@@ -225,8 +224,7 @@ Value *ProbeEmitter::emitStatExtract(StatExtractExpr *E) {
   Type *I64 = B.getInt64Ty();
   StatTotals T = emitStatTotals(*S, Key, E->getLoc());
   Value **Acc = T.Fields;
-  if (S->IsArray)
-    endKey(Key);
+  endKey(Key);
 
   Value *Count_ = B.CreateLoad(I64, Acc[Count], "count");
   switch (K) {

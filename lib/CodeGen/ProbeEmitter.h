@@ -93,6 +93,8 @@ public:
   void zeroFill(llvm::Value *P, unsigned Bytes);
   /// Send Size bytes at Rec as one ring buffer record (counted if lost).
   void sendRecord(llvm::Value *Rec, llvm::Value *Size);
+  /// A stack slot live from here to endKey() (CGArray.cpp).
+  llvm::AllocaInst *createScopedAlloca(llvm::Type *Ty, const llvm::Twine &Name);
 
   // CGPrint.cpp
   void emitPrint(FunctionCall *E, llvm::StringRef Format,
