@@ -2,7 +2,7 @@
 //
 // A statistic used with @hist_log/@hist_linear keeps one s64 count per
 // bucket after its five fields (RecordFormat.h gives the bucket layout).
-// `<<<` finds the bucket without loops; print() sums every CPU's buckets
+// `<<<` finds the bucket without loops (ctlz; udiv and umin); print() sums every CPU's buckets
 // into a HIST record with bpf_loop (so the chart is a snapshot of the
 // moment print ran, even if the statistic is deleted right after), and the
 // loader draws the chart.
@@ -32,7 +32,8 @@ static Value *bucketPtr(BPFIRBuilder &B, Value *Rec, Value *Idx) {
   return B.CreateInBoundsGEP(B.getInt64Ty(), Buckets, Idx);
 }
 
-/// The bucket V falls in (an i64 in [0, H.Buckets)), branch-free.
+/// The bucket V falls in (an i64 in [0, H.Buckets)), in a few instructions
+/// without loops.
 Value *ProbeEmitter::emitHistBucketIndex(Value *V, const HistogramSpec &H) {
   Type *I64 = B.getInt64Ty();
   if (!H.Linear) {
