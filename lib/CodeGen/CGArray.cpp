@@ -4,6 +4,18 @@
 using namespace stapc;
 using namespace llvm;
 
+/// An entry-block alloca whose lifetime starts here and ends at endKey():
+/// short-lived slots (keys, headers) can then share stack space, of which
+/// BPF has 512 bytes.
+AllocaInst *ProbeEmitter::createScopedAlloca(Type *Ty, const Twine &Name) {
+  AllocaInst *A = B.createEntryAlloca(Ty, Name);
+  B.CreateLifetimeStart(
+      A, B.IRBuilder<>::getInt64(
+             A->getAllocationSize(CGM.getModule().getDataLayout())
+                 ->getFixedValue()));
+  return A;
+}
+
 void ProbeEmitter::endKey(Value *Key) {
   if (auto *A = dyn_cast<AllocaInst>(Key))
     B.CreateLifetimeEnd(A, B.IRBuilder<>::getInt64(
@@ -52,6 +64,8 @@ static const GlobalStorage *arrayOf(CodeGenModule &CGM, Expr *Base) {
 }
 
 Value *ProbeEmitter::emitArrayRead(ArrayIndex *E) {
+  if (isa<StatExtractExpr>(E->getBase()))
+    return emitHistBucketRead(E);
   const GlobalStorage *S = arrayOf(CGM, E->getBase());
   if (!S) {
     CGM.getDiags().error(E->getLoc(), "indexing this value is not supported "
@@ -160,11 +174,8 @@ void ProbeEmitter::emitDelete(DeleteStmt *S) {
                          "clear");
       return;
     }
-    if (V && V->Ty == TypeKind::Stats) {
-      CGM.getDiags().error(S->getLoc(), "deleting a scalar statistic is not "
-                                        "supported yet");
-      return;
-    }
+    if (V && V->Ty == TypeKind::Stats)
+      return emitStatClear(CGM.getGlobal(V), S->getLoc());
     if (V && V->Arity == 0) {
       // Deleting a scalar resets it.
       if (V->Ty == TypeKind::String)

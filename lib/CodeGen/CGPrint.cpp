@@ -82,8 +82,7 @@ void ProbeEmitter::emitRecord(uint32_t Type, uint32_t Id,
   // A bare header (exit, most runtime errors) fits on the stack; records
   // with arguments are built in the scratch area.
   Value *Rec = Args.empty()
-                   ? (Value *)B.createEntryAlloca(
-                         ArrayType::get(B.getInt8Ty(), 8), "rec")
+                   ? createScopedAlloca(ArrayType::get(B.getInt8Ty(), 8), "rec")
                    : B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Scratch,
                                                   CodeGenModule::RecordBase,
                                                   "rec");
@@ -108,7 +107,11 @@ void ProbeEmitter::emitRecord(uint32_t Type, uint32_t Id,
     Off = B.CreateAdd(Off, B.CreateAnd(B.CreateAdd(Len, B.getInt64(4 + 7)),
                                        B.getInt64(~uint64_t(7))));
   }
-  Value *Size = B.CreateAnd(Off, Mask);
+  sendRecord(Rec, B.CreateAnd(Off, Mask));
+  endKey(Rec);
+}
+
+void ProbeEmitter::sendRecord(Value *Rec, Value *Size) {
   Value *Err = B.createRingbufOutput(CGM.getRingBuffer(), Rec, Size);
   // A full ring buffer loses the record: count it so the loader can say so.
   LLVMContext &C = B.getContext();
@@ -169,6 +172,16 @@ void ProbeEmitter::emitPrintFamily(FunctionCall *E, BuiltinID ID) {
   }
   case BuiltinID::Print:
   case BuiltinID::Println:
+    // A histogram is printed on its own (Sema checked) as a chart.
+    if (auto *H = Args.size() == 1 ? dyn_cast<StatExtractExpr>(Args[0])
+                                   : nullptr;
+        H && (H->getStatKind() == StatKind::HistLog ||
+              H->getStatKind() == StatKind::HistLinear)) {
+      emitHistPrint(H);
+      if (ID == BuiltinID::Println)
+        emitPrint(E, "\n", {});
+      return;
+    }
     for (Expr *A : Args)
       Fmt += Conv(A);
     if (ID == BuiltinID::Println)

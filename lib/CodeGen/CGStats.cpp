@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "ProbeEmitter.h"
 
+#include "stapc/Object/RecordFormat.h"
+
 using namespace stapc;
 using namespace llvm;
 
@@ -38,7 +40,7 @@ const GlobalStorage *ProbeEmitter::statOperand(Expr *E, Value *&Key) {
   if (S.IsArray) {
     Key = buildKey(S, Indices);
   } else {
-    Key = B.createEntryAlloca(B.getInt32Ty(), "zero");
+    Key = createScopedAlloca(B.getInt32Ty(), "zero");
     B.CreateStore(B.getInt32(0), Key);
   }
   return &S;
@@ -65,8 +67,8 @@ Value *ProbeEmitter::emitStatUpdate(AssignExpr *E) {
     B.CreateCondBr(B.CreateIsNull(B.CreateLoad(B.getPtrTy(), Slot)), Insert,
                    Have);
     B.SetInsertPoint(Insert);
-    Value *Zero = CGM.getStringConstant(
-        std::string(CodeGenModule::StatsRecordSize - 1, '\0'));
+    Value *Zero =
+        CGM.getStringConstant(std::string(S->Value.Size - 1, '\0'));
     Value *Err = B.createMapUpdate(S->GV, Key, Zero, BPF_NOEXIST);
     const int64_t ErrExist = 17; // EEXIST: another CPU created it first
     exitIf(B.CreateAnd(B.CreateICmpNE(Err, B.getInt64(0)),
@@ -103,20 +105,115 @@ Value *ProbeEmitter::emitStatUpdate(AssignExpr *E) {
   B.CreateStore(B.CreateSelect(B.CreateOr(First, B.CreateICmpSGT(V, OldMax)), V,
                                OldMax),
                 MaxP);
+  if (S->Hist)
+    emitHistBucketUpdate(Rec, V, *S->Hist);
   B.CreateBr(Done);
   B.SetInsertPoint(Done);
-  if (S->IsArray)
-    endKey(Key);
+  endKey(Key);
   return V;
+}
+
+/// Add one CPU's record Rec into the running totals T.
+static void addCpuRecord(BPFIRBuilder &B, ProbeEmitter::StatTotals &T,
+                         Value *Rec, Value *BucketIdx) {
+  Type *I64 = B.getInt64Ty();
+  Value *N = B.CreateLoad(I64, field(B, Rec, Count));
+  Value *OldN = B.CreateLoad(I64, T.Fields[Count]);
+  B.CreateStore(B.CreateAdd(OldN, N), T.Fields[Count]);
+  for (StatField F : {Sum, SumSq}) {
+    Value *Old = B.CreateLoad(I64, T.Fields[F]);
+    B.CreateStore(B.CreateAdd(Old, B.CreateLoad(I64, field(B, Rec, F))), T.Fields[F]);
+  }
+  // A CPU that saw no values has no min/max to offer.
+  Value *Has = B.CreateICmpSGT(N, B.getInt64(0));
+  Value *FirstSeen = B.CreateICmpEQ(OldN, B.getInt64(0));
+  Value *CMin = B.CreateLoad(I64, field(B, Rec, Min));
+  Value *CMax = B.CreateLoad(I64, field(B, Rec, Max));
+  Value *AMin = B.CreateLoad(I64, T.Fields[Min]);
+  Value *AMax = B.CreateLoad(I64, T.Fields[Max]);
+  B.CreateStore(B.CreateSelect(
+                    B.CreateAnd(Has, B.CreateOr(FirstSeen, B.CreateICmpSLT(CMin, AMin))),
+                    CMin, AMin),
+                T.Fields[Min]);
+  B.CreateStore(B.CreateSelect(
+                    B.CreateAnd(Has, B.CreateOr(FirstSeen, B.CreateICmpSGT(CMax, AMax))),
+                    CMax, AMax),
+                T.Fields[Max]);
+  if (BucketIdx) {
+    Value *Bucket = B.CreateInBoundsGEP(
+        I64, field(B, Rec, StatField(STAPC_STAT_FIELDS)), BucketIdx);
+    B.CreateStore(B.CreateAdd(B.CreateLoad(I64, T.Bucket),
+                              B.CreateLoad(I64, Bucket)),
+                  T.Bucket);
+  }
+}
+
+/// Add up every CPU's record of S[Key] (and bucket BucketIdx, if given,
+/// which the caller has checked to be in range).
+ProbeEmitter::StatTotals ProbeEmitter::emitStatTotals(const GlobalStorage &S,
+                                                      Value *Key, SMLoc Loc,
+                                                      Value *BucketIdx) {
+  Type *I64 = B.getInt64Ty();
+  StatTotals T;
+  Value **Acc = T.Fields;
+  const char *Names[] = {"acc.count", "acc.sum", "acc.min", "acc.max",
+                         "acc.sumsq"};
+  for (unsigned I = 0; I < 5; ++I) {
+    Acc[I] = B.createEntryAlloca(I64, Names[I]);
+    B.CreateStore(B.getInt64(0), Acc[I]);
+  }
+  if (BucketIdx) {
+    T.Bucket = B.createEntryAlloca(I64, "acc.bucket");
+    B.CreateStore(B.getInt64(0), T.Bucket);
+  }
+  forEachCpuRecord(S, Key,
+                   [&](Value *Rec) { addCpuRecord(B, T, Rec, BucketIdx); });
+  failBeyondMaxCpus(S, Key, Loc);
+  return T;
+}
+
+/// Run Body(record) for each CPU's copy of S[Key], from CPU 0 to the first
+/// CPU without one (at most MaxCpus).
+void ProbeEmitter::forEachCpuRecord(const GlobalStorage &S, Value *Key,
+                                    function_ref<void(Value *)> Body) {
+  LLVMContext &C = B.getContext();
+  Value *Cpu = B.createEntryAlloca(B.getInt32Ty(), "cpu");
+  B.CreateStore(B.getInt32(0), Cpu);
+  auto *Loop = BasicBlock::Create(C, "stat.cpu", Fn);
+  auto *BodyBB = BasicBlock::Create(C, "stat.cpu.body", Fn);
+  auto *Done = BasicBlock::Create(C, "stat.cpu.done", Fn);
+  B.CreateBr(Loop);
+  B.SetInsertPoint(Loop);
+  Value *CpuV = B.CreateLoad(B.getInt32Ty(), Cpu);
+  Value *Rec = B.createHelperCall(BPFHelper::MapLookupPercpuElem, B.getPtrTy(),
+                                  {S.GV, Key, CpuV}, "percpu");
+  B.CreateCondBr(B.CreateIsNull(Rec), Done, BodyBB);
+  B.SetInsertPoint(BodyBB);
+  Body(Rec);
+  Value *NextCpu = B.CreateAdd(CpuV, B.getInt32(1));
+  B.CreateStore(NextCpu, Cpu);
+  B.createNoUnrollCondBr(
+      B.CreateICmpULT(NextCpu, B.getInt32(CodeGenModule::MaxCpus)), Loop, Done);
+  B.SetInsertPoint(Done);
+}
+
+/// Never a silently partial answer on a machine with more CPUs.
+void ProbeEmitter::failBeyondMaxCpus(const GlobalStorage &S, Value *Key,
+                                     SMLoc Loc) {
+  Value *Beyond = B.createHelperCall(
+      BPFHelper::MapLookupPercpuElem, B.getPtrTy(),
+      {S.GV, Key, B.getInt32(CodeGenModule::MaxCpus)});
+  exitIf(B.CreateIsNotNull(Beyond), Loc,
+         "statistics over more than 256 CPUs are not supported");
 }
 
 /// @count/@sum/@min/@max/@avg/@variance: combine every CPU's record.
 Value *ProbeEmitter::emitStatExtract(StatExtractExpr *E) {
   StatKind K = E->getStatKind();
   if (K == StatKind::HistLog || K == StatKind::HistLinear) {
-    CGM.getDiags().error(E->getLoc(), "@" + spelling(K) +
-                                          " histograms are not supported by "
-                                          "this stapc build yet");
+    // Sema accepts histograms only where print() or [N] handle them.
+    CGM.getDiags().error(E->getLoc(), "internal error: a histogram used as "
+                                      "a value");
     return B.getInt64(0);
   }
   Value *Key = nullptr;
@@ -124,69 +221,10 @@ Value *ProbeEmitter::emitStatExtract(StatExtractExpr *E) {
   if (!S)
     return B.getInt64(0);
   setLoc(E->getLoc());
-  LLVMContext &C = B.getContext();
   Type *I64 = B.getInt64Ty();
-  Value *Acc[5];
-  const char *Names[] = {"acc.count", "acc.sum", "acc.min", "acc.max",
-                         "acc.sumsq"};
-  for (unsigned I = 0; I < 5; ++I) {
-    Acc[I] = B.createEntryAlloca(I64, Names[I]);
-    B.CreateStore(B.getInt64(0), Acc[I]);
-  }
-  Value *Cpu = B.createEntryAlloca(B.getInt32Ty(), "cpu");
-  B.CreateStore(B.getInt32(0), Cpu);
-
-  auto *Loop = BasicBlock::Create(C, "stat.cpu", Fn);
-  auto *Body = BasicBlock::Create(C, "stat.cpu.body", Fn);
-  auto *Next = BasicBlock::Create(C, "stat.cpu.next", Fn);
-  auto *Done = BasicBlock::Create(C, "stat.cpu.done", Fn);
-  B.CreateBr(Loop);
-  B.SetInsertPoint(Loop);
-  Value *CpuV = B.CreateLoad(B.getInt32Ty(), Cpu);
-  Value *Rec = B.createHelperCall(BPFHelper::MapLookupPercpuElem, B.getPtrTy(),
-                                  {S->GV, Key, CpuV}, "percpu");
-  B.CreateCondBr(B.CreateIsNull(Rec), Done, Body);
-
-  B.SetInsertPoint(Body);
-  Value *N = B.CreateLoad(I64, field(B, Rec, Count));
-  Value *OldN = B.CreateLoad(I64, Acc[Count]);
-  B.CreateStore(B.CreateAdd(OldN, N), Acc[Count]);
-  for (StatField F : {Sum, SumSq}) {
-    Value *Old = B.CreateLoad(I64, Acc[F]);
-    B.CreateStore(B.CreateAdd(Old, B.CreateLoad(I64, field(B, Rec, F))), Acc[F]);
-  }
-  // A CPU that saw no values has no min/max to offer.
-  Value *Has = B.CreateICmpSGT(N, B.getInt64(0));
-  Value *FirstSeen = B.CreateICmpEQ(OldN, B.getInt64(0));
-  Value *CMin = B.CreateLoad(I64, field(B, Rec, Min));
-  Value *CMax = B.CreateLoad(I64, field(B, Rec, Max));
-  Value *AMin = B.CreateLoad(I64, Acc[Min]);
-  Value *AMax = B.CreateLoad(I64, Acc[Max]);
-  B.CreateStore(B.CreateSelect(
-                    B.CreateAnd(Has, B.CreateOr(FirstSeen, B.CreateICmpSLT(CMin, AMin))),
-                    CMin, AMin),
-                Acc[Min]);
-  B.CreateStore(B.CreateSelect(
-                    B.CreateAnd(Has, B.CreateOr(FirstSeen, B.CreateICmpSGT(CMax, AMax))),
-                    CMax, AMax),
-                Acc[Max]);
-  B.CreateBr(Next);
-
-  B.SetInsertPoint(Next);
-  Value *NextCpu = B.CreateAdd(CpuV, B.getInt32(1));
-  B.CreateStore(NextCpu, Cpu);
-  B.createNoUnrollCondBr(
-      B.CreateICmpULT(NextCpu, B.getInt32(CodeGenModule::MaxCpus)), Loop, Done);
-
-  B.SetInsertPoint(Done);
-  // Never a silently partial answer on a machine with more CPUs.
-  Value *Beyond = B.createHelperCall(BPFHelper::MapLookupPercpuElem,
-                                     B.getPtrTy(),
-                                     {S->GV, Key, B.getInt32(CodeGenModule::MaxCpus)});
-  exitIf(B.CreateIsNotNull(Beyond), E->getLoc(),
-         "statistics over more than 256 CPUs are not supported");
-  if (S->IsArray)
-    endKey(Key);
+  StatTotals T = emitStatTotals(*S, Key, E->getLoc());
+  Value **Acc = T.Fields;
+  endKey(Key);
 
   Value *Count_ = B.CreateLoad(I64, Acc[Count], "count");
   switch (K) {

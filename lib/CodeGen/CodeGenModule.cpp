@@ -252,33 +252,48 @@ unsigned CodeGenModule::layoutArrayKeys(GlobalDecl *G, GlobalStorage &S) {
   return S.MaxEntries;
 }
 
-/// A statistic is one per-CPU record {count, sum, min, max, sumsq}: `<<<`
-/// updates this CPU's copy without atomics, extractors combine the copies.
-/// Scalars use a one-entry per-CPU array, statistic arrays a per-CPU hash.
+/// A statistic is one per-CPU record {count, sum, min, max, sumsq}, plus
+/// its bucket counts if it is used with a histogram: `<<<` updates this
+/// CPU's copy without atomics, extractors combine the copies. Scalars use a
+/// one-entry per-CPU array, statistic arrays a per-CPU hash.
 void CodeGenModule::emitStatsGlobal(GlobalDecl *G, GlobalStorage &S) {
   const VarDecl &V = G->getVar();
   std::string Name = ("g_" + G->getName()).str();
   S.IsStats = true;
-  S.Value = {TypeKind::Stats, 0, StatsRecordSize};
-  SmallVector<Metadata *, 5> Members;
+  auto H = Prog.Histograms.find(&V);
+  S.Hist = H == Prog.Histograms.end() ? nullptr : &H->second;
+  unsigned Buckets = S.Hist ? S.Hist->Buckets : 0;
+  unsigned Size = StatsRecordSize + 8 * Buckets;
+  S.Value = {TypeKind::Stats, 0, Size};
+  SmallVector<Metadata *, 6> Members;
   const char *Fields[] = {"count", "sum", "min", "max", "sumsq"};
   for (unsigned I = 0; I < 5; ++I)
     Members.push_back(DIB->createMemberType(CU, Fields[I], File, 0, 64, 64,
                                             I * 64, DINode::FlagZero,
                                             getLongDI()));
+  if (Buckets) {
+    Metadata *Sub = DIB->getOrCreateSubrange(0, Buckets);
+    DIType *Arr = DIB->createArrayType(Buckets * 64, 64, getLongDI(),
+                                       DIB->getOrCreateArray(Sub));
+    Members.push_back(DIB->createMemberType(CU, "buckets", File, 0,
+                                            Buckets * 64, 64,
+                                            StatsRecordSize * 8,
+                                            DINode::FlagZero, Arr));
+  }
+  std::string TypeName =
+      Buckets ? "stapc_stat_hist" + std::to_string(Buckets) : "stapc_stat";
   DIType *ValueDI = DIB->createStructType(
-      CU, "stapc_stat", File, 0, StatsRecordSize * 8, 64, DINode::FlagZero,
-      nullptr, DIB->getOrCreateArray(Members));
+      CU, TypeName, File, 0, Size * 8, 64, DINode::FlagZero, nullptr,
+      DIB->getOrCreateArray(Members));
   if (V.Arity > 0) {
     unsigned Entries = layoutArrayKeys(G, S);
     // Wrap-around arrays (`s%`) let the kernel replace old elements.
     S.IsWrap = G->Wrap;
     S.GV = createMap(Name, G->Wrap ? MapLruPerCpuHash : MapPerCpuHash,
                      Entries, getArrayKeyDI(S, Name),
-                     ValueDI, S.KeySize, StatsRecordSize);
+                     ValueDI, S.KeySize, Size);
   } else {
-    S.GV = createMap(Name, MapPerCpuArray, 1, getIntDI(), ValueDI, 4,
-                     StatsRecordSize);
+    S.GV = createMap(Name, MapPerCpuArray, 1, getIntDI(), ValueDI, 4, Size);
   }
 }
 
@@ -374,6 +389,17 @@ unsigned CodeGenModule::addError(SMLoc Loc, StringRef Message) {
   return ErrorMessages.size() - 1;
 }
 
+unsigned CodeGenModule::addHistogram(const HistogramSpec &H) {
+  std::string Line = "hist " + std::to_string(HistLines.size()) +
+                     (H.Linear ? " linear " : " log ") +
+                     std::to_string(Opts.HistElision);
+  if (H.Linear)
+    Line += " " + std::to_string(H.Low) + " " + std::to_string(H.High) + " " +
+            std::to_string(H.Width);
+  HistLines.push_back(std::move(Line));
+  return HistLines.size() - 1;
+}
+
 void CodeGenModule::emitMetadata() {
   std::string Text;
   raw_string_ostream OS(Text);
@@ -384,6 +410,8 @@ void CodeGenModule::emitMetadata() {
     OS << "format " << I << " " << quote(Formats[I]) << "\n";
   for (size_t I = 0; I < ErrorMessages.size(); ++I)
     OS << "error " << I << " " << quote(ErrorMessages[I]) << "\n";
+  for (const std::string &L : HistLines)
+    OS << L << "\n";
   OS.flush();
   Constant *Init = ConstantDataArray::getString(Ctx, Text, true);
   auto *GV = new GlobalVariable(*M, Init->getType(), true,
@@ -473,8 +501,14 @@ public:
                 B->ID == BuiltinID::Error))
       return;
     unsigned Size = 8;
-    for (Expr *A : E->getArgs())
+    for (Expr *A : E->getArgs()) {
+      // A histogram travels as its own record of bucket counts.
+      auto *S = dyn_cast<StatExtractExpr>(A);
+      if (S && (S->getStatKind() == StatKind::HistLog ||
+                S->getStatKind() == StatKind::HistLinear))
+        Max = std::max(Max, 8u + 8 * STAPC_HIST_MAX_BUCKETS);
       Size += A->getType() == TypeKind::String ? StrBytes : 8;
+    }
     Max = std::max(Max, Size);
   }
 

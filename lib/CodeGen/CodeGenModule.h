@@ -36,6 +36,7 @@ struct GlobalStorage {
   bool IsArray = false;
   bool IsStats = false;               // per-CPU {count, sum, min, max, sumsq}
   bool IsWrap = false;                // `a%`: an LRU hash, never full
+  const HistogramSpec *Hist = nullptr; // statistics with buckets after those
   std::vector<SlotLayout> Keys;       // arrays: key columns
   unsigned KeySize = 0;
   unsigned MaxEntries = 0;            // arrays: capacity
@@ -72,6 +73,11 @@ public:
   /// Register a printf format / runtime error message; returns its id.
   unsigned addFormat(llvm::StringRef Fmt);
   unsigned addError(SMLoc Loc, llvm::StringRef Message);
+  /// Register how the loader labels a HIST record's buckets; returns its id.
+  unsigned addHistogram(const HistogramSpec &H);
+  /// `long cb(u64 cpu, ctx)` for bpf_loop: adds CPU `cpu`'s bucket counts
+  /// of statistic S into an array; ctx is {key pointer, array pointer}.
+  llvm::Function *getHistSumCallback(const GlobalStorage &S);
 
   /// A string literal as a constant in .rodata (NUL-terminated).
   llvm::Constant *getStringConstant(llvm::StringRef S);
@@ -124,7 +130,8 @@ public:
   }
   static unsigned alignTo8(unsigned N) { return (N + 7) & ~7u; }
 
-  /// Bytes of one CPU's statistic record: count, sum, min, max, sumsq.
+  /// Bytes of one CPU's statistic record: count, sum, min, max, sumsq;
+  /// statistics with a histogram have their buckets after these.
   static constexpr unsigned StatsRecordSize = 40;
   /// Extractors visit CPUs 0..MaxCpus-1, stopping at the first one without
   /// a copy; on a machine with more CPUs they raise a runtime error rather
@@ -176,6 +183,8 @@ private:
   std::vector<std::string> Formats;
   std::vector<std::string> ErrorMessages;
   std::vector<std::string> ProbeLines;
+  std::vector<std::string> HistLines;
+  llvm::DenseMap<const VarDecl *, llvm::Function *> HistSumCallbacks;
 
   unsigned ScratchSize = 8;
   unsigned SlotBase = 0;

@@ -127,6 +127,30 @@ public:
   llvm::Value *emitStatUpdate(AssignExpr *E);
   llvm::Value *emitStatExtract(StatExtractExpr *E);
 
+  // CGStats.cpp / CGHist.cpp: statistics with histogram buckets.
+  /// Allocas holding every CPU's sums of the five fields and, if a bucket
+  /// index was given, of that bucket.
+  struct StatTotals {
+    llvm::Value *Fields[5];
+    llvm::Value *Bucket = nullptr;
+  };
+  StatTotals emitStatTotals(const GlobalStorage &S, llvm::Value *Key,
+                            SMLoc Loc, llvm::Value *BucketIdx = nullptr);
+  void forEachCpuRecord(const GlobalStorage &S, llvm::Value *Key,
+                        llvm::function_ref<void(llvm::Value *)> Body);
+  void failBeyondMaxCpus(const GlobalStorage &S, llvm::Value *Key, SMLoc Loc);
+  llvm::Value *emitHistBucketIndex(llvm::Value *V, const HistogramSpec &H);
+  void emitHistBucketUpdate(llvm::Value *Rec, llvm::Value *V,
+                            const HistogramSpec &H);
+  void emitHistPrint(StatExtractExpr *E);
+  llvm::Value *emitHistBucketRead(ArrayIndex *E);
+  void emitStatClear(const GlobalStorage &S, SMLoc Loc);
+  void zeroFill(llvm::Value *P, unsigned Bytes);
+  /// Send Size bytes at Rec as one ring buffer record (counted if lost).
+  void sendRecord(llvm::Value *Rec, llvm::Value *Size);
+  /// A stack slot live from here to endKey() (CGArray.cpp).
+  llvm::AllocaInst *createScopedAlloca(llvm::Type *Ty, const llvm::Twine &Name);
+
   // CGPrint.cpp
   void emitPrint(FunctionCall *E, llvm::StringRef Format,
                  llvm::ArrayRef<Expr *> Args);

@@ -111,6 +111,7 @@ private:
   bool parseProbe(const LineFields &F);
   bool parsePerf(const LineFields &F, ProbeDecl &P);
   bool parseTable(const LineFields &F, std::map<uint32_t, Format> &Table);
+  bool parseHistogram(const LineFields &F);
   bool fail(std::string Msg) {
     Error = "line " + std::to_string(LineNo) + ": " + std::move(Msg);
     return false;
@@ -174,6 +175,8 @@ bool MetaParser::parseLine(const LineFields &F) {
     return parseTable(F, Meta.Formats);
   if (F.Words[0] == "error")
     return parseTable(F, Meta.Errors);
+  if (F.Words[0] == "hist")
+    return parseHistogram(F);
   return true; // Unknown keyword: ignored for forward compatibility.
 }
 
@@ -231,6 +234,35 @@ bool MetaParser::parseTable(const LineFields &F, std::map<uint32_t, Format> &Tab
     return fail("expected '" + std::string(F.Words[0]) + " ID \"TEXT\"'");
   if (!Table.emplace(Id, Format::parse(*F.Quoted)).second)
     return fail("duplicate " + std::string(F.Words[0]) + " id " + std::to_string(Id));
+  return true;
+}
+
+/// `hist ID log ELISION` or `hist ID linear ELISION LOW HIGH WIDTH`.
+bool MetaParser::parseHistogram(const LineFields &F) {
+  const char *Usage =
+      "expected 'hist ID log ELISION' or 'hist ID linear ELISION LOW HIGH WIDTH'";
+  uint32_t Id = 0;
+  HistogramLayout H;
+  if (F.Quoted || F.Words.size() < 4 || !parseNumber(F.Words[1], Id) ||
+      !parseNumber(F.Words[3], H.Elision))
+    return fail(Usage);
+  H.Linear = F.Words[2] == "linear";
+  if (!H.Linear && (F.Words[2] != "log" || F.Words.size() != 4))
+    return fail(Usage);
+  if (H.Linear) {
+    if (F.Words.size() != 7 || !parseNumber(F.Words[4], H.Low) ||
+        !parseNumber(F.Words[5], H.High) || !parseNumber(F.Words[6], H.Width))
+      return fail(Usage);
+    if (H.Width <= 0 || H.High <= H.Low)
+      return fail("histogram " + std::to_string(Id) +
+                  ": WIDTH must be positive and HIGH above LOW");
+    uint64_t Span = static_cast<uint64_t>(H.High) - static_cast<uint64_t>(H.Low);
+    if (Span / static_cast<uint64_t>(H.Width) + 3 > STAPC_HIST_MAX_BUCKETS)
+      return fail("histogram " + std::to_string(Id) + " has more than " +
+                  std::to_string(STAPC_HIST_MAX_BUCKETS) + " buckets");
+  }
+  if (!Meta.Histograms.emplace(Id, H).second)
+    return fail("duplicate hist id " + std::to_string(Id));
   return true;
 }
 

@@ -60,6 +60,9 @@ void RecordReader::handle(std::span<const char> Record) {
   case STAPC_REC_ERROR:
     handleError(H.id, Record);
     return;
+  case STAPC_REC_HIST:
+    handleHistogram(H.id, Record);
+    return;
   default:
     malformed("unknown record type " + std::to_string(H.type));
   }
@@ -78,6 +81,23 @@ void RecordReader::handlePrintf(uint32_t Id, std::span<const char> Record) {
     return;
   }
   It->second.format(*Args, Pending);
+}
+
+void RecordReader::handleHistogram(uint32_t Id, std::span<const char> Record) {
+  auto It = Meta.Histograms.find(Id);
+  if (It == Meta.Histograms.end()) {
+    malformed("histogram record names unknown histogram " + std::to_string(Id));
+    return;
+  }
+  std::vector<int64_t> Counts(It->second.buckets());
+  size_t Bytes = Counts.size() * sizeof(int64_t);
+  if (Record.size() < sizeof(stapc_record_header) + Bytes) {
+    malformed("histogram " + std::to_string(Id) + ": record too short for " +
+              std::to_string(Counts.size()) + " buckets");
+    return;
+  }
+  std::memcpy(Counts.data(), Record.data() + sizeof(stapc_record_header), Bytes);
+  renderHistogram(It->second, Counts, Pending);
 }
 
 void RecordReader::handleError(uint32_t Id, std::span<const char> Record) {

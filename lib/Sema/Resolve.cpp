@@ -155,7 +155,14 @@ public:
   /// (target variables, @cast) is read-only outside guru mode, and stapc
   /// does not write kernel memory at all.
   void checkWritable(Expr *E) {
-    if (llvm::isa<SymbolRef>(E) || llvm::isa<ArrayIndex>(E))
+    auto *A = llvm::dyn_cast<ArrayIndex>(E);
+    if (A && llvm::isa<StatExtractExpr>(A->getBase())) {
+      S.Diags.error(E->getLoc(), "semantic error: cannot assign to histogram "
+                                 "buckets; they change only through '<<<' "
+                                 "on the statistic");
+      return;
+    }
+    if (llvm::isa<SymbolRef>(E) || A)
       return;
     if (llvm::isa<TargetExpr>(E)) {
       S.Diags.error(E->getLoc(), "semantic error: cannot write to kernel data "

@@ -80,6 +80,8 @@ bool SemaImpl::run() {
     return false;
   checkResolved();
   checkForeach();
+  if (!Diags.hasErrors())
+    checkHistograms();
   return !Diags.hasErrors();
 }
 

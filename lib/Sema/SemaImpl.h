@@ -50,6 +50,9 @@ public:
   // ForeachCheck.cpp
   void checkForeach();
 
+  // Histograms.cpp
+  void checkHistograms();
+
   ASTContext &Ctx;
   DiagnosticEngine &Diags;
   const SemaOptions &Opts;

@@ -89,6 +89,17 @@ static bool applyDefines(CompilerOptions &Opts) {
     llvm::StringRef Value = llvm::StringRef(D).split('=').second;
     unsigned N = 0;
     bool Numeric = !Value.getAsInteger(0, N);
+    int Signed = 0;
+    if (Name == "HIST_ELISION") {
+      if (Value.getAsInteger(0, Signed)) {
+        llvm::errs() << "stapc: error: invalid value in -D " << D
+                     << " (HIST_ELISION: a number; negative shows every "
+                        "bucket)\n";
+        return false;
+      }
+      Opts.CodeGen.HistElision = Signed;
+      continue;
+    }
     if (Name == "MAXSTRINGLEN" && Numeric && N >= 8 && N <= 4096)
       Opts.CodeGen.MaxStringLen = N;
     else if (Name == "MAXMAPENTRIES" && Numeric && N > 0)

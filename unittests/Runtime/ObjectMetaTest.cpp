@@ -141,6 +141,37 @@ TEST(ObjectMetaTest, MalformedPerf) {
             "line 2: perf period or frequency must be positive");
 }
 
+TEST(ObjectMetaTest, Histograms) {
+  auto M = parse("stapc-meta 1\nhist 0 log 2\nhist 3 linear -1 -10 25 5\n");
+  ASSERT_TRUE(M);
+  ASSERT_EQ(M->Histograms.size(), 2u);
+  const HistogramLayout &Log = M->Histograms.at(0);
+  EXPECT_FALSE(Log.Linear);
+  EXPECT_EQ(Log.Elision, 2);
+  const HistogramLayout &Lin = M->Histograms.at(3);
+  EXPECT_TRUE(Lin.Linear);
+  EXPECT_EQ(Lin.Elision, -1);
+  EXPECT_EQ(Lin.Low, -10);
+  EXPECT_EQ(Lin.High, 25);
+  EXPECT_EQ(Lin.Width, 5);
+  EXPECT_EQ(Lin.buckets(), 10u);
+
+  const char *Usage = "line 2: expected 'hist ID log ELISION' or "
+                      "'hist ID linear ELISION LOW HIGH WIDTH'";
+  EXPECT_EQ(errorOf("stapc-meta 1\nhist 0 log\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nhist 0 log 2 5\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nhist 0 square 2\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nhist 0 linear 2 0 10\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nhist 0 linear 2 0 10 0\n"),
+            "line 2: histogram 0: WIDTH must be positive and HIGH above LOW");
+  EXPECT_EQ(errorOf("stapc-meta 1\nhist 0 linear 2 10 10 1\n"),
+            "line 2: histogram 0: WIDTH must be positive and HIGH above LOW");
+  EXPECT_EQ(errorOf("stapc-meta 1\nhist 0 linear 2 0 126 1\n"),
+            "line 2: histogram 0 has more than 128 buckets");
+  EXPECT_EQ(errorOf("stapc-meta 1\nhist 1 log 2\nhist 1 log 2\n"),
+            "line 3: duplicate hist id 1");
+}
+
 TEST(ObjectMetaTest, ReadMetaSectionErrors) {
   std::string Err;
   EXPECT_FALSE(readMetaSection("/nonexistent/x.o", Err));

@@ -117,6 +117,32 @@ TEST(RecordReaderTest, PrintfExitAndErrorRecords) {
   EXPECT_EQ(ReaderHarness::contents(H.Err), "ERROR: bad value -1\n");
 }
 
+TEST(RecordReaderTest, HistogramRecords) {
+  ReaderHarness H("stapc-meta 1\nhist 0 linear 2 0 20 10\nformat 0 \"end\\n\"\n");
+  RecordBuilder R(STAPC_REC_HIST, 0);
+  for (int64_t Count : {0, 3, 0, 1, 0}) // <0, 0, 10, 20, >20
+    R.addLong(Count);
+  H.Reader.handle(R.bytes());
+  RecordBuilder Short(STAPC_REC_HIST, 0);
+  Short.addLong(1);
+  H.Reader.handle(Short.bytes());
+  RecordBuilder Unknown(STAPC_REC_HIST, 4);
+  H.Reader.handle(Unknown.bytes());
+  RecordBuilder P(STAPC_REC_PRINTF, 0);
+  H.Reader.handle(P.bytes());
+  H.Reader.flush();
+  EXPECT_EQ(ReaderHarness::contents(H.Out),
+            "value |-------------------------------------------------- count\n"
+            "    0 |@@@                                                3\n"
+            "   10 |                                                   0\n"
+            "   20 |@                                                  1\n"
+            "\n"
+            "end\n");
+  std::string Err = ReaderHarness::contents(H.Err);
+  EXPECT_NE(Err.find("histogram 0: record too short for 5 buckets"), std::string::npos);
+  EXPECT_NE(Err.find("histogram record names unknown histogram 4"), std::string::npos);
+}
+
 TEST(RecordReaderTest, MalformedRecordsAreReportedNotFatal) {
   ReaderHarness H("stapc-meta 1\nformat 0 \"%d\\n\"\n");
   H.Reader.handle(std::span<const char>("abc", 3));

@@ -30,6 +30,9 @@ struct CodeGenOptions {
   /// MAXACTION_INTERRUPTIBLE for begin/end/error probes.
   unsigned MaxAction = 1000;
   unsigned MaxActionInterruptible = 10000;
+  /// HIST_ELISION: empty histogram buckets shown at each end of a run of
+  /// empty buckets before the rest become one `~` line (negative: show all).
+  int HistElision = 2;
   /// Bytes of the BPF ring buffer (a power of two, multiple of the page).
   unsigned RingBufferSize = 1u << 22;
   /// The script's file name and text as recorded in debug info. The text is

@@ -66,6 +66,7 @@ enum stapc_record_type {
   STAPC_REC_PRINTF = 1, /* id = format index; payload = arguments        */
   STAPC_REC_EXIT = 2,   /* exit() (id 0) or abort() (id 1); no payload    */
   STAPC_REC_ERROR = 3,  /* id = error site index; payload = arguments     */
+  STAPC_REC_HIST = 4,   /* id = histogram index; payload = bucket counts  */
 };
 
 /* Every record starts with this header (8 bytes, little endian as the
@@ -85,6 +86,23 @@ struct stapc_record_header {
 struct stapc_string_header {
   stapc_u32 len;
 };
+
+/* Histograms. A statistic used with @hist_log or @hist_linear keeps, after
+ * its five s64 fields {count, sum, min, max, sumsq}, one s64 count per
+ * bucket. A HIST record carries the bucket counts of one statistic (or
+ * element) summed over every CPU, as s64s in bucket order; the metadata
+ * line `hist ID ...` says how to label them.
+ *
+ * @hist_log has STAPC_HIST_LOG_BUCKETS buckets: bucket STAPC_HIST_LOG_ZERO
+ * counts 0; bucket ZERO+k (k >= 1) counts [2^(k-1), 2^k); bucket ZERO-k
+ * counts [-(2^k - 1), -2^(k-1)], so bucket 0 holds only INT64_MIN.
+ * @hist_linear(s, L, H, W) has N = (H-L)/W + 1 buckets of width W from L,
+ * after an underflow bucket (< L) and before an overflow bucket: N + 2 in
+ * all, at most STAPC_HIST_MAX_BUCKETS. */
+#define STAPC_HIST_LOG_BUCKETS 128
+#define STAPC_HIST_LOG_ZERO 64
+#define STAPC_HIST_MAX_BUCKETS 128
+#define STAPC_STAT_FIELDS 5
 
 #define STAPC_ALIGN8(x) (((x) + 7u) & ~7u)
 

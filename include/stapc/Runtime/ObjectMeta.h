@@ -10,6 +10,7 @@
 #define STAPC_RUNTIME_OBJECTMETA_H
 
 #include "stapc/Runtime/Formatter.h"
+#include "stapc/Runtime/Histogram.h"
 
 #include <cstdint>
 #include <map>
@@ -45,6 +46,7 @@ struct ObjectMeta {
   std::vector<ProbeDecl> Probes; ///< In metadata (object) order.
   std::map<uint32_t, Format> Formats;
   std::map<uint32_t, Format> Errors;
+  std::map<uint32_t, HistogramLayout> Histograms;
 
   /// Probes of one kind; begin/end/error sorted by priority, then order.
   std::vector<const ProbeDecl *> probesOfKind(ProbeKind K) const;

@@ -1,8 +1,9 @@
 //===- RecordReader.h - Decode and print ring buffer records -----*- C++ -*-===//
 //
 // Turns the records a stapc object writes into its STAPC_RINGBUF_MAP into
-// output: PRINTF records become text on the output stream, ERROR records
-// "ERROR: ..." lines on stderr, EXIT records a request to stop.
+// output: PRINTF records become text on the output stream, HIST records
+// histogram charts there, ERROR records "ERROR: ..." lines on stderr, EXIT
+// records a request to stop.
 //
 //===----------------------------------------------------------------------===//
 #ifndef STAPC_RUNTIME_RECORDREADER_H
@@ -46,6 +47,7 @@ public:
 private:
   void handlePrintf(uint32_t Id, std::span<const char> Record);
   void handleError(uint32_t Id, std::span<const char> Record);
+  void handleHistogram(uint32_t Id, std::span<const char> Record);
   void malformed(const std::string &Why);
 
   const ObjectMeta &Meta;

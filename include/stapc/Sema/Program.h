@@ -11,6 +11,7 @@
 #include "stapc/AST/AST.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,15 @@ struct ProbeInstance {
   std::vector<VarDecl *> Locals;
 };
 
+/// The buckets of a statistic used with @hist_log or @hist_linear. stap
+/// gives a statistic one histogram: every use must agree (Sema checks).
+struct HistogramSpec {
+  bool Linear = false;
+  int64_t Low = 0, High = 0, Width = 0; // @hist_linear only
+  unsigned Buckets = 0;                 // linear: with underflow/overflow
+  SMLoc Loc;                            // the first use, for diagnostics
+};
+
 struct Program {
   std::vector<GlobalDecl *> Globals;
   std::vector<FunctionDecl *> Functions;
@@ -57,6 +67,8 @@ struct Program {
   /// Functions).
   std::vector<std::vector<VarDecl *>> FunctionParams;
   std::vector<std::vector<VarDecl *>> FunctionLocals;
+  /// Statistics used with a histogram; the others store no buckets.
+  std::map<const VarDecl *, HistogramSpec> Histograms;
 };
 
 } // namespace stapc
