@@ -79,7 +79,10 @@ bool SemaImpl::run() {
   if (!inferTypes())
     return false;
   checkResolved();
-  return !Diags.hasErrors();
+  if (Diags.hasErrors())
+    return false;
+  findUnreadGlobals();
+  return true;
 }
 
 bool stapc::elaborate(ASTContext &Ctx, DiagnosticEngine &Diags,

@@ -47,6 +47,10 @@ public:
   bool inferTypes();
   void checkResolved();
 
+  // GlobalUse.cpp
+  /// Fills Prog.UnreadGlobals (needs resolved names).
+  void findUnreadGlobals();
+
   ASTContext &Ctx;
   DiagnosticEngine &Diags;
   const SemaOptions &Opts;

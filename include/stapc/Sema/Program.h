@@ -10,6 +10,8 @@
 
 #include "stapc/AST/AST.h"
 
+#include "llvm/Support/raw_ostream.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -57,7 +59,14 @@ struct Program {
   /// Functions).
   std::vector<std::vector<VarDecl *>> FunctionParams;
   std::vector<std::vector<VarDecl *>> FunctionLocals;
+  /// Globals of the user's script that are written but never read, in
+  /// stap's order; the loader prints them when the session ends.
+  std::vector<GlobalDecl *> UnreadGlobals;
 };
+
+/// What `stapc -p2` prints: the used globals with their types, in stap's
+/// `name:type [keys]` notation, then those printed at the end.
+void printGlobalSummary(llvm::raw_ostream &OS, const Program &Prog);
 
 } // namespace stapc
 
