@@ -378,6 +378,7 @@ void CodeGenModule::emitMetadata() {
     OS << "format " << I << " " << quote(Formats[I]) << "\n";
   for (size_t I = 0; I < ErrorMessages.size(); ++I)
     OS << "error " << I << " " << quote(ErrorMessages[I]) << "\n";
+  emitUnreadGlobalLines(OS);
   OS.flush();
   Constant *Init = ConstantDataArray::getString(Ctx, Text, true);
   auto *GV = new GlobalVariable(*M, Init->getType(), true,
