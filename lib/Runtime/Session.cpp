@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "stapc/Runtime/Session.h"
 #include "Attach.h"
+#include "GlobalReader.h"
 #include "Globals.h"
 #include "LibbpfLog.h"
 #include "TargetCommand.h"
@@ -87,7 +88,10 @@ private:
   bool openObject();
   bool load();
   bool setupOutput();
+  bool runProbe(const ProbeDecl &P);
   bool runProbes(ProbeKind K);
+  bool runEndProbes();
+  void printGlobals();
   bool attachProbes();
   void pollUntilStop();
   bool shouldStop();
@@ -205,20 +209,52 @@ bool Session::setupOutput() {
   return true;
 }
 
-/// Runs begin, end or error probes once each through BPF_PROG_TEST_RUN.
-bool Session::runProbes(ProbeKind K) {
-  for (const ProbeDecl *P : Meta.probesOfKind(K)) {
-    bpf_program *Prog = bpf_object__find_program_by_name(Obj.get(), P->Program.c_str());
-    bpf_test_run_opts RunOpts;
-    std::memset(&RunOpts, 0, sizeof(RunOpts));
-    RunOpts.sz = sizeof(RunOpts);
-    int E = bpf_prog_test_run_opts(bpf_program__fd(Prog), &RunOpts);
-    if (E != 0)
-      return fail("cannot run probe '" + P->Point + "': " + std::strerror(errno));
-    // Keep the ring buffer from filling up between probes.
-    drain();
-  }
+/// Runs a begin, end or error probe once through BPF_PROG_TEST_RUN.
+bool Session::runProbe(const ProbeDecl &P) {
+  bpf_program *Prog = bpf_object__find_program_by_name(Obj.get(), P.Program.c_str());
+  bpf_test_run_opts RunOpts;
+  std::memset(&RunOpts, 0, sizeof(RunOpts));
+  RunOpts.sz = sizeof(RunOpts);
+  int E = bpf_prog_test_run_opts(bpf_program__fd(Prog), &RunOpts);
+  if (E != 0)
+    return fail("cannot run probe '" + P.Point + "': " + std::strerror(errno));
+  // Keep the ring buffer from filling up between probes.
+  drain();
   return true;
+}
+
+bool Session::runProbes(ProbeKind K) {
+  for (const ProbeDecl *P : Meta.probesOfKind(K))
+    if (!runProbe(*P))
+      return false;
+  return true;
+}
+
+/// End probes, with the written-but-never-read globals printed where stap
+/// prints them: its display probes are `probe end` at the default priority
+/// 0, added after the script's own, so they run after the end probes of
+/// priority <= 0 and before those of higher priority.
+bool Session::runEndProbes() {
+  bool Printed = false;
+  for (const ProbeDecl *P : Meta.probesOfKind(ProbeKind::End)) {
+    if (!Printed && P->Priority > 0) {
+      printGlobals();
+      Printed = true;
+    }
+    if (!runProbe(*P))
+      return false;
+  }
+  if (!Printed)
+    printGlobals();
+  return true;
+}
+
+void Session::printGlobals() {
+  // An error in an earlier end probe ends stap's session before its
+  // display probes run.
+  if (Reader->errorCount() || Meta.Globals.empty())
+    return;
+  printUnreadGlobals(Obj.get(), Meta, Out, stderr);
 }
 
 bool Session::attachProbes() {
@@ -327,7 +363,7 @@ int Session::run() {
   Attached.detachAll();
   drain();
   // stap's default MAXERRORS=0: after an error, error probes replace end.
-  bool OK = runProbes(Reader->errorCount() ? ProbeKind::Error : ProbeKind::End);
+  bool OK = Reader->errorCount() ? runProbes(ProbeKind::Error) : runEndProbes();
   phaseDone("end probes");
   Child.stop();
   int Status = finish();
