@@ -1,4 +1,4 @@
-//===- GlobalReader.h - Read and print unread globals after a session -*- C++ -*-===//
+//===- GlobalReader.h - Print unread globals after a session -*- C++ -*-===//
 #ifndef STAPC_LIB_RUNTIME_GLOBALREADER_H
 #define STAPC_LIB_RUNTIME_GLOBALREADER_H
 
