@@ -74,7 +74,11 @@ Value *BPFIRBuilder::createRingbufOutput(Value *RingBuf, Value *Data,
 AllocaInst *BPFIRBuilder::createEntryAlloca(Type *Ty, const Twine &Name) {
   Function *F = GetInsertBlock()->getParent();
   IRBuilder<> Entry(&F->getEntryBlock(), F->getEntryBlock().begin());
-  return Entry.CreateAlloca(Ty, nullptr, Name);
+  AllocaInst *A = Entry.CreateAlloca(Ty, nullptr, Name);
+  // Byte arrays (keys, records) are written a word at a time; the verifier
+  // rejects a misaligned 8-byte stack access, so every slot is 8-aligned.
+  A->setAlignment(std::max(A->getAlign(), Align(8)));
+  return A;
 }
 
 void BPFIRBuilder::createCounterIncrement(Value *Counter) {

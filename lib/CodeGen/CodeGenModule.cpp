@@ -412,6 +412,7 @@ void CodeGenModule::emitMetadata() {
     OS << "error " << I << " " << quote(ErrorMessages[I]) << "\n";
   for (const std::string &L : HistLines)
     OS << L << "\n";
+  emitUnreadGlobalLines(OS);
   OS.flush();
   Constant *Init = ConstantDataArray::getString(Ctx, Text, true);
   auto *GV = new GlobalVariable(*M, Init->getType(), true,

@@ -145,6 +145,8 @@ private:
   unsigned layoutArrayKeys(GlobalDecl *G, GlobalStorage &S);
   void emitProbes();
   void emitMetadata();
+  /// `global ...` lines for the written-but-never-read globals.
+  void emitUnreadGlobalLines(llvm::raw_ostream &OS);
   void emitLicense();
   void finishScratchMap();
   void computeRecordArea();

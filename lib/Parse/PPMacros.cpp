@@ -18,6 +18,8 @@ using namespace stapc;
 /// (and deeper chains would make diagnostics useless).
 static constexpr unsigned MaxExpansionDepth = 200;
 static constexpr unsigned MaxExpansionsPerFile = 1000000;
+/// Long bodies reach the same size with fewer expansions.
+static constexpr uint64_t MaxExpandedTokensPerFile = 4000000;
 
 Token Preprocessor::Impl::nextExpanded() {
   for (;;) {
@@ -190,6 +192,17 @@ bool Preprocessor::Impl::expandMacro(const MacroDef &M, const Token &Use) {
     if (NumExpansions == MaxExpansionsPerFile + 1) {
       Diags.error(Use.Loc, "too many macro expansions in one file (more than " +
                                llvm::Twine(MaxExpansionsPerFile) + ")",
+                  {Use.getRange()});
+      noteExpansion(Diags, Use);
+    }
+    return false;
+  }
+  NumExpandedTokens += M.Body.size();
+  if (NumExpandedTokens > MaxExpandedTokensPerFile) {
+    if (NumExpandedTokens - M.Body.size() <= MaxExpandedTokensPerFile) {
+      Diags.error(Use.Loc, "macro expansions in one file produce too many "
+                           "tokens (more than " +
+                               llvm::Twine(MaxExpandedTokensPerFile) + ")",
                   {Use.getRange()});
       noteExpansion(Diags, Use);
     }

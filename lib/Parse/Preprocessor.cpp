@@ -68,6 +68,7 @@ void Preprocessor::Impl::enterMainBuffer(unsigned BufferID) {
   FileMacros.clear();
   Pending.reset();
   NumExpansions = 0;
+  NumExpandedTokens = 0;
   InLibraryFile = false;
   pushBuffer(BufferID, /*IsMain=*/true);
 }
@@ -83,6 +84,7 @@ void Preprocessor::Impl::loadLibraryMacros(unsigned BufferID) {
   std::swap(SavedPending, Pending);
   InLibraryFile = true;
   unsigned SavedExpansions = NumExpansions;
+  uint64_t SavedTokens = NumExpandedTokens;
   pushBuffer(BufferID, /*IsMain=*/true);
   bool Complained = false;
   for (Token T = next(); T.isNot(TokenKind::Eof); T = next()) {
@@ -94,6 +96,7 @@ void Preprocessor::Impl::loadLibraryMacros(unsigned BufferID) {
   }
   InLibraryFile = false;
   NumExpansions = SavedExpansions;
+  NumExpandedTokens = SavedTokens;
   std::swap(SavedFrames, Frames);
   std::swap(SavedConds, Conditionals);
   std::swap(SavedPending, Pending);

@@ -124,7 +124,8 @@ private:
   llvm::StringMap<MacroDef *> LibraryMacros;
   llvm::StringMap<MacroDef *> FileMacros;
   bool InLibraryFile = false;
-  unsigned NumExpansions = 0; // in the current file
+  unsigned NumExpansions = 0;      // in the current file
+  uint64_t NumExpandedTokens = 0;  // body tokens those expansions produced
 
   /// A raw token read ahead (after a macro name that needs an argument
   /// list), with the nextRaw() state that came with it.

@@ -112,6 +112,7 @@ private:
   bool parsePerf(const LineFields &F, ProbeDecl &P);
   bool parseTable(const LineFields &F, std::map<uint32_t, Format> &Table);
   bool parseHistogram(const LineFields &F);
+  bool parseGlobal(const LineFields &F);
   bool fail(std::string Msg) {
     Error = "line " + std::to_string(LineNo) + ": " + std::move(Msg);
     return false;
@@ -177,6 +178,8 @@ bool MetaParser::parseLine(const LineFields &F) {
     return parseTable(F, Meta.Errors);
   if (F.Words[0] == "hist")
     return parseHistogram(F);
+  if (F.Words[0] == "global")
+    return parseGlobal(F);
   return true; // Unknown keyword: ignored for forward compatibility.
 }
 
@@ -263,6 +266,57 @@ bool MetaParser::parseHistogram(const LineFields &F) {
   }
   if (!Meta.Histograms.emplace(Id, H).second)
     return fail("duplicate hist id " + std::to_string(Id));
+  return true;
+}
+
+/// `long`, `stats` or `string:N` (N a positive multiple of 8).
+static bool parseSlotType(std::string_view W, SlotType &T) {
+  if (W == "long") {
+    T = {SlotType::Long, 8};
+    return true;
+  }
+  if (W == "stats") {
+    T = {SlotType::Stats, 40};
+    return true;
+  }
+  constexpr std::string_view Prefix = "string:";
+  if (W.substr(0, Prefix.size()) != Prefix)
+    return false;
+  T.K = SlotType::String;
+  return parseNumber(W.substr(Prefix.size()), T.Size) && T.Size > 0 &&
+         T.Size % 8 == 0;
+}
+
+bool MetaParser::parseGlobal(const LineFields &F) {
+  const char *Usage = "expected 'global NAME TYPE bss|data|map SYMBOL [KEYTYPE...]'";
+  if (F.Words.size() < 5 || F.Quoted)
+    return fail(Usage);
+  GlobalVarDecl G;
+  G.Name = std::string(F.Words[1]);
+  G.Symbol = std::string(F.Words[4]);
+  G.Line = LineNo;
+  if (!parseSlotType(F.Words[2], G.Value))
+    return fail("unknown type '" + std::string(F.Words[2]) + "' of global '" + G.Name + "'");
+  std::string_view Where = F.Words[3];
+  if (Where == "bss" || Where == "data") {
+    G.Where = Where == "bss" ? GlobalVarDecl::Storage::Bss : GlobalVarDecl::Storage::Data;
+    if (F.Words.size() != 5 || G.Value.K == SlotType::Stats)
+      return fail("global '" + G.Name + "' in ." + std::string(Where) +
+                  " must be a long or string scalar");
+  } else if (Where == "map") {
+    G.Where = GlobalVarDecl::Storage::Map;
+    for (size_t I = 5; I < F.Words.size(); ++I) {
+      SlotType K;
+      if (!parseSlotType(F.Words[I], K) || K.K == SlotType::Stats)
+        return fail("bad key type '" + std::string(F.Words[I]) + "' of global '" + G.Name + "'");
+      G.Keys.push_back(K);
+    }
+    if (G.Keys.empty() && G.Value.K != SlotType::Stats)
+      return fail("global '" + G.Name + "' in a map needs key types");
+  } else {
+    return fail(Usage);
+  }
+  Meta.Globals.push_back(std::move(G));
   return true;
 }
 

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "stapc/Runtime/Session.h"
 #include "Attach.h"
+#include "GlobalReader.h"
 #include "Globals.h"
 #include "LibbpfLog.h"
 #include "TargetCommand.h"
@@ -87,7 +88,10 @@ private:
   bool openObject();
   bool load();
   bool setupOutput();
+  bool runProbe(const ProbeDecl &P);
   bool runProbes(ProbeKind K);
+  bool runEndProbes();
+  void printGlobals();
   bool attachProbes();
   void pollUntilStop();
   bool shouldStop();
@@ -205,18 +209,24 @@ bool Session::setupOutput() {
   return true;
 }
 
-/// Runs begin, end or error probes once each through BPF_PROG_TEST_RUN.
+/// Runs a begin, end or error probe once through BPF_PROG_TEST_RUN.
+bool Session::runProbe(const ProbeDecl &P) {
+  bpf_program *Prog = bpf_object__find_program_by_name(Obj.get(), P.Program.c_str());
+  bpf_test_run_opts RunOpts;
+  std::memset(&RunOpts, 0, sizeof(RunOpts));
+  RunOpts.sz = sizeof(RunOpts);
+  int E = bpf_prog_test_run_opts(bpf_program__fd(Prog), &RunOpts);
+  if (E != 0)
+    return fail("cannot run probe '" + P.Point + "': " + std::strerror(errno));
+  // Keep the ring buffer from filling up between probes.
+  drain();
+  return true;
+}
+
 bool Session::runProbes(ProbeKind K) {
   for (const ProbeDecl *P : Meta.probesOfKind(K)) {
-    bpf_program *Prog = bpf_object__find_program_by_name(Obj.get(), P->Program.c_str());
-    bpf_test_run_opts RunOpts;
-    std::memset(&RunOpts, 0, sizeof(RunOpts));
-    RunOpts.sz = sizeof(RunOpts);
-    int E = bpf_prog_test_run_opts(bpf_program__fd(Prog), &RunOpts);
-    if (E != 0)
-      return fail("cannot run probe '" + P->Point + "': " + std::strerror(errno));
-    // Keep the ring buffer from filling up between probes.
-    drain();
+    if (!runProbe(*P))
+      return false;
     // As in stap, once exit(), abort() or an error ended the session,
     // later begin probes do not start; abort() also stops end probes.
     bool Ended = Reader->sawExit() || Reader->errorCount() > 0;
@@ -224,6 +234,35 @@ bool Session::runProbes(ProbeKind K) {
       break;
   }
   return true;
+}
+
+/// End probes, with the written-but-never-read globals printed where stap
+/// prints them: its display probes are `probe end` at the default priority
+/// 0, added after the script's own, so they run after the end probes of
+/// priority <= 0 and before those of higher priority.
+bool Session::runEndProbes() {
+  bool Printed = false;
+  for (const ProbeDecl *P : Meta.probesOfKind(ProbeKind::End)) {
+    if (!Printed && P->Priority > 0) {
+      printGlobals();
+      Printed = true;
+    }
+    if (!runProbe(*P))
+      return false;
+    if (Reader->sawAbort())
+      return true; // no more end probes, no globals display
+  }
+  if (!Printed)
+    printGlobals();
+  return true;
+}
+
+void Session::printGlobals() {
+  // An error in an earlier end probe ends stap's session before its
+  // display probes run.
+  if (Reader->errorCount() || Meta.Globals.empty())
+    return;
+  printUnreadGlobals(Obj.get(), Meta, Out, stderr);
 }
 
 bool Session::attachProbes() {
@@ -333,10 +372,9 @@ int Session::run() {
   drain();
   // stap's default MAXERRORS=0: after an error, error probes replace end;
   // abort() skips the end probes.
-  bool OK = Reader->sawAbort() && !Reader->errorCount()
-                ? true
-                : runProbes(Reader->errorCount() ? ProbeKind::Error
-                                                 : ProbeKind::End);
+  bool OK = Reader->errorCount() ? runProbes(ProbeKind::Error)
+            : Reader->sawAbort() ? true
+                                 : runEndProbes();
   phaseDone("end probes");
   Child.stop();
   int Status = finish();

@@ -82,7 +82,10 @@ bool SemaImpl::run() {
   checkForeach();
   if (!Diags.hasErrors())
     checkHistograms();
-  return !Diags.hasErrors();
+  if (Diags.hasErrors())
+    return false;
+  findUnreadGlobals();
+  return true;
 }
 
 bool stapc::elaborate(ASTContext &Ctx, DiagnosticEngine &Diags,

@@ -53,6 +53,10 @@ public:
   // Histograms.cpp
   void checkHistograms();
 
+  // GlobalUse.cpp
+  /// Fills Prog.UnreadGlobals (needs resolved names).
+  void findUnreadGlobals();
+
   ASTContext &Ctx;
   DiagnosticEngine &Diags;
   const SemaOptions &Opts;

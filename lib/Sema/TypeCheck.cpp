@@ -430,6 +430,12 @@ void SemaImpl::checkResolved() {
     if (V.Ty == TypeKind::Unknown)
       Diags.error(G->getLoc(), "semantic error: cannot infer the type of "
                                "global '" + G->getName() + "'");
+    if (G->Init && V.Arity > 0)
+      Diags.error(G->Init->getLoc(),
+                  "semantic error: '" + G->getName() +
+                      "' has an initial value, so it is a scalar, but it is "
+                      "used as an array; remove the initial value or the "
+                      "indexes");
     for (TypeKind K : V.KeyTypes)
       if (K == TypeKind::Unknown)
         Diags.error(G->getLoc(), "semantic error: cannot infer the key types "

@@ -235,8 +235,10 @@ int main(int argc, char **argv) {
   }
   if (!C.elaborate())
     return 1;
-  if (LastPass == 2)
+  if (LastPass == 2) {
+    printGlobalSummary(llvm::outs(), C.getProgram());
     return 0;
+  }
   if (!C.generateIR())
     return 1;
   if (EmitLLVM || LastPass == 3) {

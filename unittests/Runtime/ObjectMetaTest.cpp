@@ -184,3 +184,50 @@ TEST(ObjectMetaTest, ReadMetaSectionErrors) {
 }
 
 } // namespace
+
+TEST(ObjectMetaTest, GlobalLines) {
+  auto M = parse("stapc-meta 1\n"
+                 "global x long bss g_x\n"
+                 "global s string:512 data g_s\n"
+                 "global st stats map g_st\n"
+                 "global a string:16 map g_a long string:16 long\n"
+                 "global sa stats map g_sa string:8\n");
+  ASSERT_TRUE(M);
+  ASSERT_EQ(M->Globals.size(), 5u);
+  const GlobalVarDecl &X = M->Globals[0];
+  EXPECT_EQ(X.Name, "x");
+  EXPECT_EQ(X.Value.K, SlotType::Long);
+  EXPECT_EQ(X.Where, GlobalVarDecl::Storage::Bss);
+  EXPECT_EQ(X.Symbol, "g_x");
+  EXPECT_FALSE(X.isArray());
+  EXPECT_EQ(M->Globals[1].Value.K, SlotType::String);
+  EXPECT_EQ(M->Globals[1].Value.Size, 512u);
+  EXPECT_EQ(M->Globals[1].Where, GlobalVarDecl::Storage::Data);
+  EXPECT_EQ(M->Globals[2].Value.K, SlotType::Stats);
+  EXPECT_FALSE(M->Globals[2].isArray());
+  const GlobalVarDecl &A = M->Globals[3];
+  ASSERT_EQ(A.Keys.size(), 3u);
+  EXPECT_EQ(A.Keys[1].K, SlotType::String);
+  EXPECT_EQ(A.Keys[1].Size, 16u);
+  EXPECT_EQ(A.Where, GlobalVarDecl::Storage::Map);
+  EXPECT_EQ(M->Globals[4].Keys.size(), 1u);
+}
+
+TEST(ObjectMetaTest, MalformedGlobalLines) {
+  const char *Usage = "line 2: expected 'global NAME TYPE bss|data|map SYMBOL [KEYTYPE...]'";
+  EXPECT_EQ(errorOf("stapc-meta 1\nglobal x long bss\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nglobal x long stack g_x\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nglobal x long bss g_x \"q\"\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nglobal x double bss g_x\n"),
+            "line 2: unknown type 'double' of global 'x'");
+  EXPECT_EQ(errorOf("stapc-meta 1\nglobal x string:12 bss g_x\n"),
+            "line 2: unknown type 'string:12' of global 'x'");
+  EXPECT_EQ(errorOf("stapc-meta 1\nglobal x long bss g_x long\n"),
+            "line 2: global 'x' in .bss must be a long or string scalar");
+  EXPECT_EQ(errorOf("stapc-meta 1\nglobal x stats data g_x\n"),
+            "line 2: global 'x' in .data must be a long or string scalar");
+  EXPECT_EQ(errorOf("stapc-meta 1\nglobal x long map g_x\n"),
+            "line 2: global 'x' in a map needs key types");
+  EXPECT_EQ(errorOf("stapc-meta 1\nglobal x long map g_x stats\n"),
+            "line 2: bad key type 'stats' of global 'x'");
+}

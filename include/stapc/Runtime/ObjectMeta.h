@@ -41,9 +41,31 @@ struct ProbeDecl {
   unsigned Line = 0;     ///< Line in the metadata text.
 };
 
+/// One column of a global's storage: a long (8 bytes), a string (Size
+/// bytes, NUL-terminated unless full) or a statistic (one 40-byte record
+/// {count, sum, min, max, sumsq} per possible CPU).
+struct SlotType {
+  enum Kind { Long, String, Stats } K = Long;
+  uint32_t Size = 8;
+};
+
+/// A `global` line: a global the script writes but never reads, printed
+/// when the session ends.
+struct GlobalVarDecl {
+  enum class Storage { Bss, Data, Map };
+  std::string Name;     ///< The script's name for it.
+  SlotType Value;       ///< The scalar, or the array's element.
+  Storage Where = Storage::Bss;
+  std::string Symbol;   ///< Variable (bss/data) or map name.
+  std::vector<SlotType> Keys; ///< Key columns; empty for scalars.
+  unsigned Line = 0;    ///< Line in the metadata text.
+  bool isArray() const { return !Keys.empty(); }
+};
+
 struct ObjectMeta {
   unsigned Version = 0;
   std::vector<ProbeDecl> Probes; ///< In metadata (object) order.
+  std::vector<GlobalVarDecl> Globals; ///< In print order.
   std::map<uint32_t, Format> Formats;
   std::map<uint32_t, Format> Errors;
   std::map<uint32_t, HistogramLayout> Histograms;

@@ -10,6 +10,8 @@
 
 #include "stapc/AST/AST.h"
 
+#include "llvm/Support/raw_ostream.h"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -69,7 +71,14 @@ struct Program {
   std::vector<std::vector<VarDecl *>> FunctionLocals;
   /// Statistics used with a histogram; the others store no buckets.
   std::map<const VarDecl *, HistogramSpec> Histograms;
+  /// Globals of the user's script that are written but never read, in
+  /// stap's order; the loader prints them when the session ends.
+  std::vector<GlobalDecl *> UnreadGlobals;
 };
+
+/// What `stapc -p2` prints: the used globals with their types, in stap's
+/// `name:type [keys]` notation, then those printed at the end.
+void printGlobalSummary(llvm::raw_ostream &OS, const Program &Prog);
 
 } // namespace stapc
 
