@@ -31,6 +31,7 @@ enum class BPFHelper : uint64_t {
   Snprintf = 165,
   ForEachMapElem = 164,
   KtimeGetBootNs = 125,
+  Loop = 181,
   MapLookupPercpuElem = 195,
   KtimeGetTaiNs = 208,
 };

@@ -14,9 +14,8 @@ using namespace llvm;
 /// A per-CPU array value may not exceed 32 KiB (the percpu allocator's unit).
 static constexpr unsigned MaxScratchBytes = 32 * 1024;
 
-Value *ProbeEmitter::allocStringSlot() {
-  unsigned Size = CodeGenModule::alignTo8(CGM.getOptions().MaxStringLen);
-  if (NextSlot + Size > MaxScratchBytes) {
+Value *ProbeEmitter::allocScratch(unsigned Bytes, unsigned Reach) {
+  if (NextSlot + Reach > MaxScratchBytes) {
     CGM.getDiags().error(Probe.Decl->getLoc(),
                          "probe '" + Probe.PP +
                              "' needs more string temporaries than fit in "
@@ -26,8 +25,26 @@ Value *ProbeEmitter::allocStringSlot() {
   }
   Value *P = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Scratch, NextSlot,
                                           "str");
-  NextSlot += Size;
+  // Accesses past Bytes never happen at run time (they may overlap later
+  // temporaries), but the map value must be large enough for the verifier.
+  CGM.noteScratchUse(NextSlot + Reach);
+  NextSlot += CodeGenModule::alignTo8(Bytes);
   return P;
+}
+
+Value *ProbeEmitter::sharedScratch(Shared Purpose, unsigned Bytes,
+                                   unsigned Reach) {
+  auto [It, New] = SharedOffsets.try_emplace(unsigned(Purpose), NextSlot);
+  if (New)
+    allocScratch(Bytes, Reach);
+  // A fresh address each time: the first use need not dominate the others.
+  return B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Scratch, It->second,
+                                     "shared");
+}
+
+Value *ProbeEmitter::allocStringSlot() {
+  unsigned Size = CodeGenModule::alignTo8(CGM.getOptions().MaxStringLen);
+  return allocScratch(Size, Size);
 }
 
 void ProbeEmitter::copyString(Value *Dst, Value *Src) {
