@@ -15,9 +15,10 @@
 //   instead of each branch (sign, padding side...) doubling the paths;
 // - digits come from a fixed, unrolled sequence (20 decimal, 22 octal, 16
 //   hex), with no data-dependent exit.
-// Offsets are masked to the next power of two above MAXSTRINGLEN and the
-// slot has that much headroom in the scratch map, which the verifier needs
-// because it bounds the position and the length separately.
+// Offsets and lengths are masked to the next power of two above
+// MAXSTRINGLEN and the slot has twice that reach in the scratch map: the
+// verifier bounds the position and the length separately (Linux 6.1 learns
+// nothing from comparing them).
 //
 //===----------------------------------------------------------------------===//
 #include "CGFormat.h"
@@ -115,7 +116,8 @@ public:
   FormatEmitter(ProbeEmitter &PE, SMLoc Loc)
       : PE(PE), B(PE.B), CGM(PE.CGM), Loc(Loc),
         N(CGM.getOptions().MaxStringLen), Mask(PowerOf2Ceil(N) - 1) {
-    Dst = PE.allocScratch(N, Mask + N);
+    // Position and length are each bounded by Mask for the verifier.
+    Dst = PE.allocScratch(N, 2 * (Mask + 1));
     Cells = PE.sharedScratch(ProbeEmitter::Shared::FormatCells, CellsSize,
                              CellsSize);
   }
@@ -180,6 +182,7 @@ void FormatEmitter::append(Value *Src, Value *Len) {
   // Pos < N at run time; the verifier only knows Pos <= Mask.
   Value *Room = smax(B, B.CreateSub(B.getInt64(N - 1), Pos), 0);
   Value *L = umin(B, smax(B, Len, 0), Room);
+  L = B.CreateAnd(B.createOpaque(L), B.getInt64(Mask));
   B.createHelperCall(BPFHelper::ProbeReadKernel, B.getInt64Ty(),
                      {B.CreateGEP(B.getInt8Ty(), Dst, Pos),
                       B.CreateTrunc(L, B.getInt32Ty()), Src},
@@ -202,7 +205,7 @@ void FormatEmitter::appendString(Value *S, Value *Prec) {
   Value *Pos = loadPos();
   Value *Room = smax(B, B.CreateSub(B.getInt64(N - 1), Pos), 0);
   if (!isNone(Prec))
-    Room = umin(B, Room, Prec);
+    Room = B.CreateAnd(B.createOpaque(umin(B, Room, Prec)), B.getInt64(Mask));
   Value *R = B.createHelperCall(
       BPFHelper::ProbeReadKernelStr, B.getInt64Ty(),
       {B.CreateGEP(B.getInt8Ty(), Dst, Pos),

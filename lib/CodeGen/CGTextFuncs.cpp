@@ -35,7 +35,7 @@ struct Text {
     return B.CreateGEP(B.getInt8Ty(), Slot, B.CreateAnd(I, Mask));
   }
   /// A result slot whose writes go at masked offsets (plus up to 8 bytes).
-  Value *result() { return PE.allocScratch(N + 8, Mask + 16 + N); }
+  Value *result() { return PE.allocScratch(N + 8, 2 * (Mask + 1) + 8); }
 
   ProbeEmitter &PE;
   BPFIRBuilder &B;
@@ -86,6 +86,7 @@ Value *stapc::emitStrReplace(ProbeEmitter &PE, Value *S, Value *Search,
     CB.SetInsertPoint(Match);
     Value *Len = L.load(C + RepLen);
     Len = CB.CreateSelect(CB.CreateICmpUGT(Len, Room), Room, Len);
+    Len = CB.CreateAnd(CB.createOpaque(Len), L.Mask);
     CB.createHelperCall(BPFHelper::ProbeReadKernel, CB.getInt64Ty(),
                         {L.byteAt(DstOff, Pos),
                          CB.CreateTrunc(Len, CB.getInt32Ty()), L.at(RepOff)},
