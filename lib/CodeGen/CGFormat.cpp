@@ -294,7 +294,7 @@ void FormatEmitter::emitNumber(Value *V, char Conv, unsigned Flags, Value *Left,
   Value *Zeros = B.CreateSub(Digits, Count);
   if (HasWidth && Zero)
     Zeros = B.CreateAdd(Zeros, B.CreateSelect(Left, Zero0, smax(B, Size, 0)));
-  if (HasWidth || !isNone(Prec))
+  if ((HasWidth && Zero) || !isNone(Prec))
     appendFill('0', Zeros);
   Value *Off = B.CreateAnd(B.CreateSub(B.getInt64(DigitsSize), Count),
                            B.getInt64(DigitsSize - 1));
