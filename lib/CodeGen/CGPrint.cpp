@@ -1,8 +1,9 @@
 //===- CGPrint.cpp - Output records (printf family, exit, errors) ---------===//
 //
-// BPF never formats text: a print becomes a record with the format id and
-// the raw arguments (include/stapc/Object/RecordFormat.h); stapc-run
-// formats it with stap's printf semantics.
+// A print becomes a record with the format id and the raw arguments
+// (include/stapc/Object/RecordFormat.h); stapc-run formats it with stap's
+// printf semantics. Only sprintf, which must return a string, formats in
+// BPF (CGFormat.cpp), from the same parse of the format.
 //
 //===----------------------------------------------------------------------===//
 #include "ProbeEmitter.h"

@@ -16,11 +16,13 @@ static constexpr unsigned MaxScratchBytes = 32 * 1024;
 
 Value *ProbeEmitter::allocScratch(unsigned Bytes, unsigned Reach) {
   if (NextSlot + Reach > MaxScratchBytes) {
-    CGM.getDiags().error(Probe.Decl->getLoc(),
-                         "probe '" + Probe.PP +
-                             "' needs more string temporaries than fit in "
-                             "BPF per-CPU memory; simplify it or lower "
-                             "MAXSTRINGLEN with -DMAXSTRINGLEN=N");
+    if (!ScratchOverflowReported)
+      CGM.getDiags().error(Probe.Decl->getLoc(),
+                           "probe '" + Probe.PP +
+                               "' needs more string temporaries than fit in "
+                               "BPF per-CPU memory; simplify it or lower "
+                               "MAXSTRINGLEN with -DMAXSTRINGLEN=N");
+    ScratchOverflowReported = true;
     NextSlot = CGM.getSlotBase();
   }
   Value *P = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Scratch, NextSlot,

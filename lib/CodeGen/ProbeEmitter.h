@@ -106,6 +106,7 @@ public:
   enum class Shared { FormatCells, StringCells, Temp1, Temp2, Temp3 };
   llvm::Value *sharedScratch(Shared Purpose, unsigned Bytes, unsigned Reach);
   llvm::DenseMap<unsigned, unsigned> SharedOffsets;
+  bool ScratchOverflowReported = false;
 
   // CGBuiltin.cpp
   llvm::Value *emitCall(FunctionCall *E);
