@@ -1,6 +1,8 @@
 //===- BPFIRBuilder.cpp ---------------------------------------------------===//
 #include "BPFIRBuilder.h"
 
+#include "llvm/IR/InlineAsm.h"
+
 using namespace stapc;
 using namespace llvm;
 
@@ -69,6 +71,12 @@ Value *BPFIRBuilder::createRingbufOutput(Value *RingBuf, Value *Data,
                                          Value *Size) {
   return createHelperCall(BPFHelper::RingbufOutput, getInt64Ty(),
                           {RingBuf, Data, Size, getInt64(0)}, "out");
+}
+
+Value *BPFIRBuilder::createOpaque(Value *V) {
+  auto *FT = FunctionType::get(V->getType(), {V->getType()}, false);
+  return CreateCall(InlineAsm::get(FT, "", "=r,0", /*hasSideEffects=*/false),
+                    {V});
 }
 
 AllocaInst *BPFIRBuilder::createEntryAlloca(Type *Ty, const Twine &Name) {

@@ -76,6 +76,12 @@ public:
                                          llvm::BasicBlock *Back,
                                          llvm::BasicBlock *Exit);
 
+  /// V, with everything LLVM knows about it hidden (an empty inline asm),
+  /// so that a following mask or clamp that only the verifier needs is
+  /// kept. Linux 6.1's verifier learns no bounds from comparing two
+  /// registers: `min(len, room)` must be re-bounded with a constant.
+  llvm::Value *createOpaque(llvm::Value *V);
+
   /// An alloca in the entry block of the current function (so the verifier
   /// sees a fixed stack layout), zero-initialised where it is created.
   llvm::AllocaInst *createEntryAlloca(llvm::Type *Ty, const llvm::Twine &Name);

@@ -128,6 +128,16 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
     return emitReadInteger(E, ID);
   case BuiltinID::Strlen:
     return emitStrlen(emitExpr(E->getArgs()[0]));
+  case BuiltinID::Substr:
+  case BuiltinID::Stringat:
+  case BuiltinID::Isdigit:
+  case BuiltinID::Isinstr:
+  case BuiltinID::Strpos:
+  case BuiltinID::Strtol:
+  case BuiltinID::StrReplace:
+  case BuiltinID::Tokenize:
+  case BuiltinID::TextStrn:
+    return emitStringBuiltin(E, ID);
   case BuiltinID::NumBuiltins:
     break;
   }

@@ -1,65 +1,51 @@
 //===- CGPrint.cpp - Output records (printf family, exit, errors) ---------===//
 //
-// BPF never formats text: a print becomes a record with the format id and
-// the raw arguments (include/stapc/Object/RecordFormat.h); stapc-run
-// formats it with stap's printf semantics.
+// A print becomes a record with the format id and the raw arguments
+// (include/stapc/Object/RecordFormat.h); stapc-run formats it with stap's
+// printf semantics. Only sprintf, which must return a string, formats in
+// BPF (CGFormat.cpp), from the same parse of the format.
 //
 //===----------------------------------------------------------------------===//
 #include "ProbeEmitter.h"
 
-#include "stapc/Object/RecordFormat.h"
+#include "CGFormat.h"
 
-#include "llvm/ADT/StringExtras.h"
+#include "stapc/Object/RecordFormat.h"
+#include "stapc/Runtime/Formatter.h"
 
 using namespace stapc;
 using namespace llvm;
 
 namespace {
-/// The argument kinds a stap format string consumes, in order.
+/// The argument kinds a stap format string consumes, in order. The parse is
+/// the loader's own (Formatter.cpp), so printf, sprintf and the loader read
+/// every format alike; only what the loader would print back literally is
+/// refused here. %m and %M take an address, as in stap.
 bool scanFormat(StringRef Fmt, SmallVectorImpl<TypeKind> &Kinds,
                 std::string &Error) {
-  for (size_t I = 0; I < Fmt.size(); ++I) {
-    if (Fmt[I] != '%')
+  runtime::Format F = runtime::Format::parse({Fmt.data(), Fmt.size()});
+  for (const runtime::FormatPiece &P : F.pieces()) {
+    if (P.Conversion == 0 || P.Conversion == '%')
       continue;
-    if (++I >= Fmt.size()) {
-      Error = "format string ends in the middle of a conversion";
-      return false;
-    }
-    if (Fmt[I] == '%')
-      continue;
-    while (I < Fmt.size() && StringRef("-+ #0").contains(Fmt[I]))
-      ++I;
-    if (I < Fmt.size() && Fmt[I] == '*') {
+    if (P.Width == runtime::FromArgument)
       Kinds.push_back(TypeKind::Long);
-      ++I;
-    }
-    while (I < Fmt.size() && isDigit(Fmt[I]))
-      ++I;
-    if (I < Fmt.size() && Fmt[I] == '.') {
-      ++I;
-      if (I < Fmt.size() && Fmt[I] == '*') {
-        Kinds.push_back(TypeKind::Long);
-        ++I;
-      }
-      while (I < Fmt.size() && isDigit(Fmt[I]))
-        ++I;
-    }
-    while (I < Fmt.size() && StringRef("lLh").contains(Fmt[I]))
-      ++I;
-    if (I >= Fmt.size()) {
-      Error = "format string ends in the middle of a conversion";
-      return false;
-    }
-    char Conv = Fmt[I];
-    if (StringRef("sMm").contains(Conv))
+    if (P.Precision == runtime::FromArgument)
+      Kinds.push_back(TypeKind::Long);
+    if (P.Conversion == 's') {
       Kinds.push_back(TypeKind::String);
-    else if (StringRef("diuxXobcp").contains(Conv))
-      Kinds.push_back(TypeKind::Long);
-    else {
-      Error = (Twine("unknown conversion '%") + Twine(Conv) + "' in format")
-                  .str();
-      return false;
+      continue;
     }
+    if (StringRef("diuxXobcpmM").contains(P.Conversion)) {
+      Kinds.push_back(TypeKind::Long);
+      continue;
+    }
+    if (P.Literal == "%")
+      Error = "format string ends in the middle of a conversion";
+    else
+      Error = (Twine("unknown conversion '%") + Twine(P.Conversion) +
+               "' in format")
+                  .str();
+    return false;
   }
   return true;
 }
@@ -76,7 +62,8 @@ std::string escapePercent(StringRef S) {
 } // namespace
 
 void ProbeEmitter::emitRecord(uint32_t Type, uint32_t Id,
-                              ArrayRef<Value *> Args, ArrayRef<TypeKind> Types) {
+                              ArrayRef<Value *> Args, ArrayRef<TypeKind> Types,
+                              ArrayRef<Value *> Lengths) {
   unsigned MaxStr = CGM.getOptions().MaxStringLen;
   uint64_t Mask = CGM.getRecordMask();
   // A bare header (exit, most runtime errors) fits on the stack; records
@@ -98,11 +85,22 @@ void ProbeEmitter::emitRecord(uint32_t Type, uint32_t Id,
       continue;
     }
     Value *Chars = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Slot, 4);
-    Value *N = B.createProbeReadKernelStr(Chars, MaxStr, Args[I]);
-    // N counts the NUL; a failed read (N < 0) sends an empty string.
-    Value *Len = B.CreateSelect(B.CreateICmpSGT(N, B.getInt64(0)),
-                                B.CreateSub(N, B.getInt64(1)), B.getInt64(0));
-    Len = B.CreateAnd(Len, B.getInt64(0xffff));
+    Value *Len;
+    if (I < Lengths.size() && Lengths[I]) {
+      // Raw bytes (%m, %M): exactly Lengths[I], at most MAXSTRINGLEN.
+      Len = B.CreateAnd(Lengths[I], B.getInt64(0xffff));
+      Len = B.CreateSelect(B.CreateICmpUGT(Len, B.getInt64(MaxStr)),
+                           B.getInt64(MaxStr), Len);
+      B.createHelperCall(BPFHelper::ProbeReadKernel, B.getInt64Ty(),
+                         {Chars, B.CreateTrunc(Len, B.getInt32Ty()), Args[I]},
+                         "rd");
+    } else {
+      Value *N = B.createProbeReadKernelStr(Chars, MaxStr, Args[I]);
+      // N counts the NUL; a failed read (N < 0) sends an empty string.
+      Len = B.CreateSelect(B.CreateICmpSGT(N, B.getInt64(0)),
+                           B.CreateSub(N, B.getInt64(1)), B.getInt64(0));
+      Len = B.CreateAnd(Len, B.getInt64(0xffff));
+    }
     B.CreateStore(B.CreateTrunc(Len, B.getInt32Ty()), Slot);
     Off = B.CreateAdd(Off, B.CreateAnd(B.CreateAdd(Len, B.getInt64(4 + 7)),
                                        B.getInt64(~uint64_t(7))));
@@ -124,35 +122,73 @@ void ProbeEmitter::sendRecord(Value *Rec, Value *Size) {
   B.SetInsertPoint(Done);
 }
 
-void ProbeEmitter::emitPrint(FunctionCall *E, StringRef Format,
-                             ArrayRef<Expr *> Args) {
+bool ProbeEmitter::emitFormatArgs(FunctionCall *E, StringRef Format,
+                                  ArrayRef<Expr *> Args,
+                                  SmallVectorImpl<Value *> &Values) {
   SmallVector<TypeKind, 8> Kinds;
   std::string Error;
   if (!scanFormat(Format, Kinds, Error)) {
     CGM.getDiags().error(E->getLoc(), Error);
-    return;
+    return false;
   }
   if (Kinds.size() != Args.size()) {
     CGM.getDiags().error(E->getLoc(),
                          "format expects " + Twine(Kinds.size()) +
                              " argument(s), " + Twine(Args.size()) + " given");
-    return;
+    return false;
   }
-  SmallVector<Value *, 8> Values;
-  SmallVector<TypeKind, 8> Types;
   for (size_t I = 0; I < Args.size(); ++I) {
     if (Args[I]->getType() != Kinds[I]) {
       CGM.getDiags().error(Args[I]->getLoc(),
                            "format conversion " + Twine(I + 1) + " takes a " +
                                spelling(Kinds[I]) + ", this is a " +
                                spelling(Args[I]->getType()));
-      return;
+      return false;
     }
     Values.push_back(emitExpr(Args[I]));
-    Types.push_back(Kinds[I]);
   }
+  return true;
+}
+
+void ProbeEmitter::emitPrint(FunctionCall *E, StringRef Format,
+                             ArrayRef<Expr *> Args) {
+  SmallVector<Value *, 8> Values;
+  if (!emitFormatArgs(E, Format, Args, Values))
+    return;
   setLoc(E->getLoc());
-  emitRecord(STAPC_REC_PRINTF, CGM.addFormat(Format), Values, Types);
+  // The record carries what each conversion needs: %m and %M send the
+  // bytes at their address (the loader cannot read kernel memory).
+  SmallVector<TypeKind, 8> Types;
+  SmallVector<Value *, 8> Lengths;
+  runtime::Format F = runtime::Format::parse({Format.data(), Format.size()});
+  size_t Next = 0;
+  for (const runtime::FormatPiece &P : F.pieces()) {
+    if (P.Conversion == 0 || P.Conversion == '%')
+      continue;
+    auto TakeLong = [&] {
+      Types.push_back(TypeKind::Long);
+      Lengths.push_back(nullptr);
+      return Values[Next++];
+    };
+    if (P.Width == runtime::FromArgument)
+      TakeLong();
+    Value *Prec = B.getInt64(P.Precision);
+    if (P.Precision == runtime::FromArgument)
+      Prec = emitStarPrecision(B, TakeLong());
+    bool Memory = P.Conversion == 'm' || P.Conversion == 'M';
+    Types.push_back(P.Conversion == 's' || Memory ? TypeKind::String
+                                                  : TypeKind::Long);
+    Lengths.push_back(nullptr);
+    if (Memory) {
+      Value *Tmp = allocStringSlot();
+      Lengths.back() =
+          emitMemoryRead(Tmp, Values[Next], Prec,
+                         P.Flags & runtime::FlagSpecial, E->getLoc());
+      Values[Next] = Tmp;
+    }
+    ++Next;
+  }
+  emitRecord(STAPC_REC_PRINTF, CGM.addFormat(Format), Values, Types, Lengths);
 }
 
 /// print, println, printd, printdln, printf, log: all become one record
@@ -211,64 +247,8 @@ void ProbeEmitter::emitPrintFamily(FunctionCall *E, BuiltinID ID) {
   }
 }
 
-namespace {
-/// Rewrite a stap format for the kernel's bpf_snprintf, whose values are
-/// all passed as u64: integer conversions get the `ll` modifier and `%p`
-/// prints like stap's (0x...). Conversions the kernel cannot do are left
-/// for the caller to report.
-bool toKernelFormat(StringRef Fmt, std::string &Out, std::string &Error) {
-  for (size_t I = 0; I < Fmt.size(); ++I) {
-    char C = Fmt[I];
-    Out += C;
-    if (C != '%')
-      continue;
-    if (I + 1 < Fmt.size() && Fmt[I + 1] == '%') {
-      Out += '%';
-      ++I;
-      continue;
-    }
-    ++I;
-    size_t Start = I;
-    while (I < Fmt.size() && StringRef("-+ 0").contains(Fmt[I]))
-      ++I;
-    while (I < Fmt.size() && isDigit(Fmt[I]))
-      ++I;
-    // The kernel's bpf_snprintf takes flags and widths, not precisions.
-    if (I < Fmt.size() && (Fmt[I] == '*' || Fmt[I] == '#' || Fmt[I] == '.')) {
-      Error = "sprintf does not support precisions, '*' widths or the '#' "
-              "flag yet (printf does)";
-      return false;
-    }
-    std::string Spec = Fmt.slice(Start, I).str();
-    while (I < Fmt.size() && StringRef("lLh").contains(Fmt[I]))
-      ++I;
-    if (I >= Fmt.size())
-      return true; // scanFormat already reported it
-    char Conv = Fmt[I];
-    switch (Conv) {
-    case 'd': case 'i': case 'u': case 'x': case 'X':
-      Out += Spec + "ll" + Conv;
-      break;
-    case 'c': case 's':
-      Out += Spec + Conv;
-      break;
-    case 'p':
-      Out.pop_back();
-      Out += "0x%" + Spec + "llx";
-      break;
-    default:
-      Error = (Twine("sprintf does not support '%") + Twine(Conv) +
-               "' yet (printf does)")
-                  .str();
-      return false;
-    }
-  }
-  return true;
-}
-} // namespace
-
-/// sprintf/sprint/sprintln: formatted in the kernel by bpf_snprintf (Linux
-/// 5.13+) into a string slot, truncated to MAXSTRINGLEN.
+/// sprintf/sprint/sprintln: compiled into straight-line BPF that formats
+/// into a string slot exactly as the loader formats printf (CGFormat.cpp).
 Value *ProbeEmitter::emitSprintFamily(FunctionCall *E, BuiltinID ID) {
   ArrayRef<Expr *> Args = E->getArgs();
   std::string Fmt;
@@ -286,48 +266,9 @@ Value *ProbeEmitter::emitSprintFamily(FunctionCall *E, BuiltinID ID) {
     if (ID == BuiltinID::Sprintln)
       Fmt += "\n";
   }
-  SmallVector<TypeKind, 8> Kinds;
-  std::string Error, KernelFmt;
-  if (!scanFormat(Fmt, Kinds, Error) || !toKernelFormat(Fmt, KernelFmt, Error)) {
-    CGM.getDiags().error(E->getLoc(), Error);
+  SmallVector<Value *, 8> Values;
+  if (!emitFormatArgs(E, Fmt, Args, Values))
     return CGM.getStringConstant("");
-  }
-  if (Kinds.size() != Args.size()) {
-    CGM.getDiags().error(E->getLoc(), "format expects " + Twine(Kinds.size()) +
-                                          " argument(s), " +
-                                          Twine(Args.size()) + " given");
-    return CGM.getStringConstant("");
-  }
-  const unsigned MaxArgs = 12; // the kernel's MAX_BPRINTF_VARARGS
-  if (Args.size() > MaxArgs) {
-    CGM.getDiags().error(E->getLoc(), "sprintf takes at most 12 values");
-    return CGM.getStringConstant("");
-  }
-  Value *Data = nullptr;
-  if (!Args.empty()) {
-    Data = B.createEntryAlloca(ArrayType::get(B.getInt64Ty(), Args.size()),
-                               "sprintf.args");
-    for (size_t I = 0; I < Args.size(); ++I) {
-      if (Args[I]->getType() != Kinds[I]) {
-        CGM.getDiags().error(Args[I]->getLoc(),
-                             "format conversion " + Twine(I + 1) + " takes a " +
-                                 spelling(Kinds[I]) + ", this is a " +
-                                 spelling(Args[I]->getType()));
-        return CGM.getStringConstant("");
-      }
-      Value *V = emitExpr(Args[I]);
-      if (Kinds[I] == TypeKind::String)
-        V = B.CreatePtrToInt(V, B.getInt64Ty());
-      B.CreateStore(V, B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), Data, I));
-    }
-  }
   setLoc(E->getLoc());
-  Value *Dst = allocStringSlot();
-  Value *FmtC = CGM.getStringConstant(KernelFmt);
-  Value *NullData = ConstantPointerNull::get(B.getPtrTy());
-  B.createHelperCall(BPFHelper::Snprintf, B.getInt64Ty(),
-                     {Dst, B.getInt32(CGM.getOptions().MaxStringLen), FmtC,
-                      Data ? Data : NullData, B.getInt32(Args.size() * 8)},
-                     "snprintf");
-  return Dst;
+  return emitFormat(Fmt, Values, E->getLoc());
 }

@@ -14,18 +14,23 @@ using namespace llvm;
 /// A per-CPU array value may not exceed 32 KiB (the percpu allocator's unit).
 static constexpr unsigned MaxScratchBytes = 32 * 1024;
 
-unsigned ProbeEmitter::allocScratch(unsigned Bytes) {
-  Bytes = CodeGenModule::alignTo8(Bytes);
-  if (NextSlot + Bytes > MaxScratchBytes) {
-    CGM.getDiags().error(Probe.Decl->getLoc(),
-                         "probe '" + Probe.PP +
-                             "' needs more string temporaries than fit in "
-                             "BPF per-CPU memory; simplify it or lower "
-                             "MAXSTRINGLEN with -DMAXSTRINGLEN=N");
+unsigned ProbeEmitter::allocScratch(unsigned Bytes, unsigned Reach) {
+  Reach = std::max(Reach, Bytes);
+  if (NextSlot + Reach > MaxScratchBytes) {
+    if (!ScratchOverflowReported)
+      CGM.getDiags().error(Probe.Decl->getLoc(),
+                           "probe '" + Probe.PP +
+                               "' needs more string temporaries than fit in "
+                               "BPF per-CPU memory; simplify it or lower "
+                               "MAXSTRINGLEN with -DMAXSTRINGLEN=N");
+    ScratchOverflowReported = true;
     NextSlot = CGM.getSlotBase();
   }
   unsigned Offset = NextSlot;
-  NextSlot += Bytes;
+  // Accesses past Bytes never happen at run time (they may overlap later
+  // temporaries), but the map value must be large enough for the verifier.
+  CGM.noteScratchUse(NextSlot + Reach);
+  NextSlot += CodeGenModule::alignTo8(Bytes);
   return Offset;
 }
 
@@ -33,8 +38,23 @@ Value *ProbeEmitter::scratchAt(unsigned Offset, const Twine &Name) {
   return B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Scratch, Offset, Name);
 }
 
+Value *ProbeEmitter::allocScratchPtr(unsigned Bytes, unsigned Reach) {
+  return scratchAt(allocScratch(Bytes, Reach), "str");
+}
+
+Value *ProbeEmitter::sharedScratch(Shared Purpose, unsigned Bytes,
+                                   unsigned Reach) {
+  auto [It, New] = SharedOffsets.try_emplace(unsigned(Purpose), NextSlot);
+  if (New)
+    allocScratch(Bytes, Reach);
+  // A fresh address each time: the first use need not dominate the others.
+  return B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Scratch, It->second,
+                                     "shared");
+}
+
 Value *ProbeEmitter::allocStringSlot() {
-  return scratchAt(allocScratch(CGM.getOptions().MaxStringLen), "str");
+  return allocScratchPtr(CGM.getOptions().MaxStringLen,
+                         CGM.getOptions().MaxStringLen);
 }
 
 void ProbeEmitter::copyString(Value *Dst, Value *Src) {

@@ -493,9 +493,12 @@ class RecordSizeScan : public RecursiveVisitor<RecordSizeScan> {
 public:
   explicit RecordSizeScan(unsigned StrBytes) : StrBytes(StrBytes) {}
   unsigned Max = 8;
+  bool UsesTokenize = false;
   void visitFunctionCall(FunctionCall *E) {
     RecursiveVisitor::visitFunctionCall(E);
     const BuiltinInfo *B = E->getCallee() ? nullptr : lookupBuiltin(E->getName());
+    if (B && B->ID == BuiltinID::Tokenize)
+      UsesTokenize = true;
     // Every builtin that sends a record with arguments: the print family,
     // log(msg) and error(msg). (sprintf is counted too; harmless.)
     if (!B || !(B->Variadic || B->ID == BuiltinID::Log ||
@@ -533,6 +536,11 @@ void CodeGenModule::computeRecordArea() {
   // Layout: [busy flag][record area][string slots]. A string written at the
   // largest masked record offset still fits before the slots.
   SlotBase = RecordBase + RecordMask + 1 + StrBytes;
+  if (Scan.UsesTokenize) {
+    // Position, then the string; byte offsets into it are masked.
+    TokenizeBase = SlotBase;
+    SlotBase += 8 + alignTo8(unsigned(PowerOf2Ceil(Opts.MaxStringLen)));
+  }
   noteScratchUse(SlotBase);
 }
 

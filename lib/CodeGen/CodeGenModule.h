@@ -123,6 +123,10 @@ public:
   /// Offset where string slots start (after the record area).
   unsigned getSlotBase() const { return SlotBase; }
   unsigned getRecordMask() const { return RecordMask; }
+  /// tokenize()'s state, which outlives probe hits (as stap's per-CPU
+  /// context does): a position (-1: no string) then the string, at this
+  /// offset before the string slots. Only there if a probe uses tokenize.
+  unsigned getTokenizeBase() const { return TokenizeBase; }
 
   /// Size in bytes of a value of type T in storage.
   unsigned storageSize(TypeKind T) const {
@@ -191,6 +195,7 @@ private:
   unsigned ScratchSize = 8;
   unsigned SlotBase = 0;
   unsigned RecordMask = 0;
+  unsigned TokenizeBase = 0;
 
   friend class ProbeEmitter;
 };

@@ -154,10 +154,38 @@ public:
   // CGPrint.cpp
   void emitPrint(FunctionCall *E, llvm::StringRef Format,
                  llvm::ArrayRef<Expr *> Args);
+  /// Lengths[I], when given and non-null, makes string argument I exactly
+  /// that many bytes (NULs included) rather than NUL-terminated.
   void emitRecord(uint32_t Type, uint32_t Id, llvm::ArrayRef<llvm::Value *> Args,
-                  llvm::ArrayRef<TypeKind> Types);
+                  llvm::ArrayRef<TypeKind> Types,
+                  llvm::ArrayRef<llvm::Value *> Lengths = {});
   void emitPrintFamily(FunctionCall *E, BuiltinID ID);
   llvm::Value *emitSprintFamily(FunctionCall *E, BuiltinID ID);
+  /// The printf family's format for a call and its values, type-checked;
+  /// false (after a diagnostic) if they do not match.
+  bool emitFormatArgs(FunctionCall *E, llvm::StringRef Format,
+                      llvm::ArrayRef<Expr *> Args,
+                      llvm::SmallVectorImpl<llvm::Value *> &Values);
+
+  // CGFormat.cpp, CGStringFuncs.cpp (sprintf and string builtins in BPF)
+  llvm::Value *emitFormat(llvm::StringRef Format,
+                          llvm::ArrayRef<llvm::Value *> Args, SMLoc Loc);
+  /// Bytes at Addr (kernel, or user memory with User) for %m/%M: Len
+  /// (clamped to [1, MAXSTRINGLEN-1]) bytes copied to Dst; a fault is a
+  /// runtime error. Returns the clamped length.
+  llvm::Value *emitMemoryRead(llvm::Value *Dst, llvm::Value *Addr,
+                              llvm::Value *Len, bool User, SMLoc Loc);
+  llvm::Value *emitStringBuiltin(FunctionCall *E, BuiltinID ID);
+  /// Scratch memory of Bytes; the verifier may see accesses up to Reach
+  /// bytes from its start (bounded but data-dependent offsets).
+  llvm::Value *allocScratchPtr(unsigned Bytes, unsigned Reach);
+  /// Scratch memory that every user of the same Purpose in this probe
+  /// shares (temporaries that are dead once one sprintf or string builtin
+  /// is done), allocated on first use.
+  enum class Shared { FormatCells, StringCells, Temp1, Temp2, Temp3 };
+  llvm::Value *sharedScratch(Shared Purpose, unsigned Bytes, unsigned Reach);
+  llvm::DenseMap<unsigned, unsigned> SharedOffsets;
+  bool ScratchOverflowReported = false;
 
   // CGBuiltin.cpp
   llvm::Value *emitCall(FunctionCall *E);
@@ -195,8 +223,9 @@ public:
 
   Home allocHome(TypeKind T, const llvm::Twine &Name);
   llvm::Value *addressOf(const Home &H);
-  /// Reserve Bytes (8-aligned) of this probe's scratch area.
-  unsigned allocScratch(unsigned Bytes);
+  /// Reserve Bytes (8-aligned) of this probe's scratch area; returns its
+  /// offset. The verifier may see accesses up to Reach bytes from there.
+  unsigned allocScratch(unsigned Bytes, unsigned Reach = 0);
   llvm::Value *scratchAt(unsigned Offset, const llvm::Twine &Name = "");
 
   // CGCallback.cpp: moving code into BPF callback functions.
