@@ -103,13 +103,6 @@ const GlobalStorage *ProbeEmitter::foreachArray(ForeachStmt *S) {
   const GlobalStorage &G = CGM.getGlobal(Sym->getDecl());
   if (!G.IsArray)
     return nullptr; // Sema reported it
-  bool ByValue = S->SortColumn == 0 || S->HasSortAggregate;
-  if (G.IsStats && ByValue) {
-    CGM.getDiags().error(S->getLoc(),
-                         "sorting a statistics array by an aggregate is not "
-                         "supported yet; sort by a key column");
-    return nullptr;
-  }
   return &G;
 }
 

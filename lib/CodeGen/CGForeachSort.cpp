@@ -13,6 +13,12 @@
 using namespace stapc;
 using namespace llvm;
 
+/// Whether a foreach sorts by the elements' values (or, for statistics,
+/// by an extractor) rather than by a key column.
+static bool sortsByValue(ForeachStmt *S) {
+  return S->SortDir != 0 && (S->SortColumn <= 0 || S->HasSortAggregate);
+}
+
 Value *ProbeEmitter::bufferElement(Value *Buf, Value *Index) {
   Value *Key = B.createEntryAlloca(B.getInt32Ty(), "buf.idx");
   B.CreateStore(B.CreateTrunc(Index, B.getInt32Ty()), Key);
@@ -27,8 +33,8 @@ Value *ProbeEmitter::columnOffset(Value *Column) {
 
 /// Copy each element of G into the buffer, in map order: bpf_for_each_map_elem
 /// with a callback that appends to the buffer.
-void ProbeEmitter::emitForeachCopy(const GlobalStorage &G, Value *Buf,
-                                   unsigned State) {
+void ProbeEmitter::emitForeachCopy(ForeachStmt *S, const GlobalStorage &G,
+                                   Value *Buf, unsigned State) {
   storeField(State, Count, B.getInt64(0));
   Callback CB = enterCallback(
       "copy", {{"map", true}, {"key", true}, {"value", true}, {"ctx", true}},
@@ -49,8 +55,16 @@ void ProbeEmitter::emitForeachCopy(const GlobalStorage &G, Value *Buf,
       B.createProbeReadKernel(Dst, Size, Src);
   };
   Copy(KeyDst, Fn->getArg(1), G.KeySize);
-  if (!G.IsStats)
+  if (!G.IsStats) {
     Copy(ValDst, Fn->getArg(2), G.Value.Size);
+  } else if (sortsByValue(S)) {
+    // A statistic sorts by an extractor over every CPU's record (@count
+    // unless the foreach names one); an empty one sorts as 0.
+    StatKind K = S->HasSortAggregate ? S->SortAggregate : StatKind::Count;
+    StatTotals T = emitStatTotals(G, Fn->getArg(1), S->getLoc());
+    B.CreateStore(emitAggregate(K, T, S->getLoc(), /*EmptyIsError=*/false),
+                  ValDst);
+  }
   storeField(State, Count, B.CreateAdd(N, B.getInt64(1)));
   returnFromCallback(false);
   leaveCallback(CB);
@@ -74,11 +88,11 @@ void ProbeEmitter::emitForeachSort(ForeachStmt *S, const GlobalStorage &G,
   // The compared column of an element: a key column or the value.
   TypeKind SortTy;
   unsigned SortOffset = ForeachIndexBytes;
-  if (S->SortColumn > 0 && unsigned(S->SortColumn) <= G.Keys.size()) {
+  if (!sortsByValue(S) && unsigned(S->SortColumn) <= G.Keys.size()) {
     SortTy = G.Keys[S->SortColumn - 1].Ty;
     SortOffset += G.Keys[S->SortColumn - 1].Offset;
   } else {
-    SortTy = G.Value.Ty;
+    SortTy = G.IsStats ? TypeKind::Long : G.Value.Ty;
     SortOffset += G.KeySize;
   }
 
@@ -184,10 +198,10 @@ void ProbeEmitter::emitSortedForeach(ForeachStmt *S, const GlobalStorage &G,
                                      ArrayRef<Home> SliceValues) {
   std::string Name = ("foreach_" + Twine(Index) + "_" + Twine(CallbackCount))
                          .str();
-  unsigned ValueBytes = G.IsStats ? 0 : G.Value.Size;
+  unsigned ValueBytes = !G.IsStats ? G.Value.Size : sortsByValue(S) ? 8 : 0;
   Value *Buf = CGM.createForeachBuffer(
       Name, G.MaxEntries, ForeachIndexBytes + G.KeySize + ValueBytes);
-  emitForeachCopy(G, Buf, State);
+  emitForeachCopy(S, G, Buf, State);
   emitForeachSort(S, G, Buf, State);
 
   // Walk the sorted index column.

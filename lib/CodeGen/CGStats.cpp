@@ -223,9 +223,18 @@ Value *ProbeEmitter::emitStatExtract(StatExtractExpr *E) {
   setLoc(E->getLoc());
   Type *I64 = B.getInt64Ty();
   StatTotals T = emitStatTotals(*S, Key, E->getLoc());
-  Value **Acc = T.Fields;
   endKey(Key);
 
+  return emitAggregate(K, T, E->getLoc(), /*EmptyIsError=*/true);
+}
+
+/// One extractor's value from the CPU totals. The extractors other than
+/// @count and @sum need a value: on an empty statistic they are stap's
+/// runtime error, or 0 when EmptyIsError is false (sorting by them).
+Value *ProbeEmitter::emitAggregate(StatKind K, const StatTotals &T, SMLoc Loc,
+                                   bool EmptyIsError) {
+  Type *I64 = B.getInt64Ty();
+  Value *const *Acc = T.Fields;
   Value *Count_ = B.CreateLoad(I64, Acc[Count], "count");
   switch (K) {
   case StatKind::Count:
@@ -235,9 +244,21 @@ Value *ProbeEmitter::emitStatExtract(StatExtractExpr *E) {
   default:
     break;
   }
-  // The rest need at least one value, as in stap.
-  exitIf(B.CreateICmpEQ(Count_, B.getInt64(0)), E->getLoc(),
-         "empty aggregate");
+  Value *Empty = B.CreateICmpEQ(Count_, B.getInt64(0));
+  if (EmptyIsError) {
+    exitIf(Empty, Loc, "empty aggregate");
+  } else {
+    // Keep the divisions below well defined; the result is masked to 0.
+    Count_ = B.CreateSelect(Empty, B.getInt64(1), Count_);
+    Value *V = emitAggregateOfValues(K, Acc, Count_, Loc);
+    return B.CreateSelect(Empty, B.getInt64(0), V);
+  }
+  return emitAggregateOfValues(K, Acc, Count_, Loc);
+}
+
+Value *ProbeEmitter::emitAggregateOfValues(StatKind K, Value *const *Acc,
+                                           Value *Count_, SMLoc Loc) {
+  Type *I64 = B.getInt64Ty();
   switch (K) {
   case StatKind::Min:
     return B.CreateLoad(I64, Acc[Min], "min");
@@ -245,7 +266,7 @@ Value *ProbeEmitter::emitStatExtract(StatExtractExpr *E) {
     return B.CreateLoad(I64, Acc[Max], "max");
   case StatKind::Avg:
     return emitLongOp(BinaryOp::Div, B.CreateLoad(I64, Acc[Sum]), Count_,
-                      E->getLoc());
+                      Loc);
   case StatKind::Variance: {
     // (n*Σx² - (Σx)²) / (n*(n-1)); 0 for a single value.
     Value *Sum_ = B.CreateLoad(I64, Acc[Sum]);
@@ -254,7 +275,7 @@ Value *ProbeEmitter::emitStatExtract(StatExtractExpr *E) {
     Value *Den = B.CreateMul(Count_, B.CreateSub(Count_, B.getInt64(1)));
     Value *IsOne = B.CreateICmpEQ(Count_, B.getInt64(1));
     Value *SafeDen = B.CreateSelect(IsOne, B.getInt64(1), Den);
-    Value *Var = emitLongOp(BinaryOp::Div, Num, SafeDen, E->getLoc());
+    Value *Var = emitLongOp(BinaryOp::Div, Num, SafeDen, Loc);
     return B.CreateSelect(IsOne, B.getInt64(0), Var);
   }
   default:

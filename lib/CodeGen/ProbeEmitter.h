@@ -95,8 +95,8 @@ public:
   void emitSliceDelete(const GlobalStorage &G, llvm::ArrayRef<Expr *> Slice);
 
   // CGForeachSort.cpp
-  void emitForeachCopy(const GlobalStorage &G, llvm::Value *Buf,
-                       unsigned State);
+  void emitForeachCopy(ForeachStmt *S, const GlobalStorage &G,
+                       llvm::Value *Buf, unsigned State);
   void emitForeachSort(ForeachStmt *S, const GlobalStorage &G,
                        llvm::Value *Buf, unsigned State);
   llvm::Value *foreachField(unsigned State, unsigned F);
@@ -136,6 +136,10 @@ public:
   };
   StatTotals emitStatTotals(const GlobalStorage &S, llvm::Value *Key,
                             SMLoc Loc, llvm::Value *BucketIdx = nullptr);
+  llvm::Value *emitAggregate(StatKind K, const StatTotals &T, SMLoc Loc,
+                             bool EmptyIsError);
+  llvm::Value *emitAggregateOfValues(StatKind K, llvm::Value *const *Acc,
+                                     llvm::Value *Count, SMLoc Loc);
   void forEachCpuRecord(const GlobalStorage &S, llvm::Value *Key,
                         llvm::function_ref<void(llvm::Value *)> Body);
   void failBeyondMaxCpus(const GlobalStorage &S, llvm::Value *Key, SMLoc Loc);
