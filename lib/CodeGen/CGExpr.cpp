@@ -318,11 +318,9 @@ void ProbeEmitter::emitRuntimeError(SMLoc Loc, StringRef Message,
     // Caught: hand the message to the catch variable and go on there.
     const TryHandler &H = Tries.back();
     if (H.Message) {
-      Value *Dst = getLocal(H.Message);
-      if (Message == "%s" && Args.size() == 1 && Types[0] == TypeKind::String)
-        copyString(Dst, Args[0]);
-      else
-        copyString(Dst, CGM.getStringConstant(Message));
+      bool Verbatim =
+          Message == "%s" && Args.size() == 1 && Types[0] == TypeKind::String;
+      storeTo(H.Message, Verbatim ? Args[0] : CGM.getStringConstant(Message));
     }
     B.CreateBr(H.Catch);
     return;

@@ -106,10 +106,7 @@ void ProbeEmitter::emitTry(TryStmt *S) {
   LLVMContext &C = B.getContext();
   auto *Catch = BasicBlock::Create(C, "catch", Fn);
   auto *End = BasicBlock::Create(C, "try.end", Fn);
-  const VarDecl *Msg = nullptr;
-  if (SymbolRef *V = S->getCatchVar())
-    Msg = V->getDecl();
-  Tries.push_back({Catch, Msg});
+  Tries.push_back({Catch, S->getCatchVar()});
   emitBlock(S->getTryBlock());
   Tries.pop_back();
   B.CreateBr(End);

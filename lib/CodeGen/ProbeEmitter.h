@@ -299,7 +299,7 @@ public:
   /// branches to its catch block instead of ending the probe.
   struct TryHandler {
     llvm::BasicBlock *Catch;
-    const VarDecl *Message; // the catch variable, or null
+    SymbolRef *Message; // the catch variable (local or global), or null
   };
   std::vector<TryHandler> Tries;
 };

@@ -175,19 +175,6 @@ public:
                                "elements can");
   }
 
-  void visitTryStmt(TryStmt *S) {
-    RecursiveVisitor::visitTryStmt(S);
-    // CodeGen keeps the message in a probe-local slot; a global there would
-    // silently stay unchanged.
-    SymbolRef *V = S->getCatchVar();
-    if (V && V->getDecl() && V->getDecl()->getVarKind() == VarDecl::Global)
-      this->S.Diags.error(V->getLoc(),
-                          "catch variable '" + V->getName() +
-                              "' is a global, which stapc does not support "
-                              "yet; catch into a local and assign it: "
-                              "'catch (msg) { " + V->getName() + " = msg }'");
-  }
-
   void visitTargetSymbolExpr(TargetSymbolExpr *E) {
     if (!Scope.Probe)
       S.Diags.error(E->getLoc(), "target variable '" + E->getName() +
