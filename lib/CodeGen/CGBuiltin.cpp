@@ -54,6 +54,13 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
     startDeadBlock();
     return B.getInt64(0);
   }
+  case BuiltinID::Warn: {
+    // Printed on stderr as "WARNING: msg"; the probe goes on.
+    Value *Msg = emitExpr(E->getArgs()[0]);
+    setLoc(E->getLoc());
+    emitRecord(STAPC_REC_WARN, CGM.addFormat("%s"), {Msg}, {TypeKind::String});
+    return B.getInt64(0);
+  }
   case BuiltinID::Error: {
     Value *Msg = emitExpr(E->getArgs()[0]);
     emitRuntimeError(E->getLoc(), "%s", {Msg}, {TypeKind::String});

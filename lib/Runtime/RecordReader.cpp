@@ -60,6 +60,9 @@ void RecordReader::handle(std::span<const char> Record) {
   case STAPC_REC_ERROR:
     handleError(H.id, Record);
     return;
+  case STAPC_REC_WARN:
+    handleWarn(H.id, Record);
+    return;
   case STAPC_REC_HIST:
     handleHistogram(H.id, Record);
     return;
@@ -98,6 +101,24 @@ void RecordReader::handleHistogram(uint32_t Id, std::span<const char> Record) {
   }
   std::memcpy(Counts.data(), Record.data() + sizeof(stapc_record_header), Bytes);
   renderHistogram(It->second, Counts, Pending);
+}
+
+void RecordReader::handleWarn(uint32_t Id, std::span<const char> Record) {
+  auto It = Meta.Formats.find(Id);
+  std::string Why;
+  std::optional<std::vector<FormatArg>> Args;
+  if (It != Meta.Formats.end())
+    Args = decodeArguments(Record, It->second.argumentKinds(), Why);
+  if (!Args) {
+    malformed("warn record: " + (Why.empty() ? "unknown format" : Why));
+    return;
+  }
+  std::string Message;
+  It->second.format(*Args, Message);
+  // Keep stdout and stderr in the order the records were written.
+  flush();
+  std::fprintf(Err, "WARNING: %s\n", Message.c_str());
+  std::fflush(Err);
 }
 
 void RecordReader::handleError(uint32_t Id, std::span<const char> Record) {

@@ -67,6 +67,7 @@ enum stapc_record_type {
   STAPC_REC_EXIT = 2,   /* exit() (id 0) or abort() (id 1); no payload    */
   STAPC_REC_ERROR = 3,  /* id = error site index; payload = arguments     */
   STAPC_REC_HIST = 4,   /* id = histogram index; payload = bucket counts  */
+  STAPC_REC_WARN = 5,   /* warn(): id = format index; payload = arguments */
 };
 
 /* Every record starts with this header (8 bytes, little endian as the

@@ -54,6 +54,7 @@ private:
   std::FILE *Out;
   std::FILE *Err;
   std::string Pending;
+  void handleWarn(uint32_t Id, std::span<const char> Record);
   bool SawExit = false;
   bool SawAbort = false;
   unsigned Errors = 0;
