@@ -412,6 +412,8 @@ void CodeGenModule::emitMetadata() {
     OS << "error " << I << " " << quote(ErrorMessages[I]) << "\n";
   for (const std::string &L : HistLines)
     OS << L << "\n";
+  if (Opts.MaxErrors)
+    OS << "maxerrors " << Opts.MaxErrors << "\n";
   emitUnreadGlobalLines(OS);
   OS.flush();
   Constant *Init = ConstantDataArray::getString(Ctx, Text, true);

@@ -180,6 +180,11 @@ bool MetaParser::parseLine(const LineFields &F) {
     return parseHistogram(F);
   if (F.Words[0] == "global")
     return parseGlobal(F);
+  if (F.Words[0] == "maxerrors") {
+    if (F.Quoted || F.Words.size() != 2 || !parseNumber(F.Words[1], Meta.MaxErrors))
+      return fail("expected 'maxerrors N'");
+    return true;
+  }
   return true; // Unknown keyword: ignored for forward compatibility.
 }
 

@@ -91,6 +91,7 @@ private:
   bool runProbe(const ProbeDecl &P);
   bool runProbes(ProbeKind K);
   bool runEndProbes();
+  bool tooManyErrors() const;
   void printGlobals();
   bool attachProbes();
   void pollUntilStop();
@@ -223,13 +224,18 @@ bool Session::runProbe(const ProbeDecl &P) {
   return true;
 }
 
+/// stap's MAXERRORS: the session ends at the error after MAXERRORS.
+bool Session::tooManyErrors() const {
+  return Reader->errorCount() > Meta.MaxErrors;
+}
+
 bool Session::runProbes(ProbeKind K) {
   for (const ProbeDecl *P : Meta.probesOfKind(K)) {
     if (!runProbe(*P))
       return false;
     // As in stap, once exit(), abort() or an error ended the session,
     // later begin probes do not start; abort() also stops end probes.
-    bool Ended = Reader->sawExit() || Reader->errorCount() > 0;
+    bool Ended = Reader->sawExit() || tooManyErrors();
     if ((K == ProbeKind::Begin && Ended) || Reader->sawAbort())
       break;
   }
@@ -260,7 +266,7 @@ bool Session::runEndProbes() {
 void Session::printGlobals() {
   // An error in an earlier end probe ends stap's session before its
   // display probes run.
-  if (Reader->errorCount() || Meta.Globals.empty())
+  if (tooManyErrors() || Meta.Globals.empty())
     return;
   printUnreadGlobals(Obj.get(), Meta, Out, stderr);
 }
@@ -282,7 +288,7 @@ bool Session::attachProbes() {
 }
 
 bool Session::shouldStop() {
-  if (StopSignal || Reader->sawExit() || Reader->errorCount() > 0 || Bss.exitingSet())
+  if (StopSignal || Reader->sawExit() || tooManyErrors() || Bss.exitingSet())
     return true;
   if (Opts.TimeoutSeconds > 0 && Clock::now() >= Deadline)
     return true;
@@ -354,7 +360,7 @@ int Session::run() {
     return 1;
   phaseDone("begin probes");
   bool StopEarly =
-      Reader->sawExit() || Reader->errorCount() > 0 || StopSignal || Bss.exitingSet();
+      Reader->sawExit() || tooManyErrors() || StopSignal || Bss.exitingSet();
   if (!StopEarly) {
     if (!attachProbes())
       return 1;
@@ -372,7 +378,7 @@ int Session::run() {
   drain();
   // stap's default MAXERRORS=0: after an error, error probes replace end;
   // abort() skips the end probes.
-  bool OK = Reader->errorCount() ? runProbes(ProbeKind::Error)
+  bool OK = tooManyErrors() ? runProbes(ProbeKind::Error)
             : Reader->sawAbort() ? true
                                  : runEndProbes();
   phaseDone("end probes");

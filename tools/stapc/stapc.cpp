@@ -104,6 +104,8 @@ static bool applyDefines(CompilerOptions &Opts) {
       Opts.CodeGen.MaxStringLen = N;
     else if (Name == "MAXMAPENTRIES" && Numeric && N > 0)
       Opts.CodeGen.MaxMapEntries = N;
+    else if (Name == "MAXERRORS" && Numeric)
+      Opts.CodeGen.MaxErrors = N;
     else if (Name == "MAXACTION" && Numeric && N > 0) {
       Opts.CodeGen.MaxAction = N;
       if (!InterruptibleSet)
@@ -112,7 +114,8 @@ static bool applyDefines(CompilerOptions &Opts) {
       Opts.CodeGen.MaxActionInterruptible = N;
       InterruptibleSet = true;
     } else if (Name == "MAXSTRINGLEN" || Name == "MAXMAPENTRIES" ||
-               Name == "MAXACTION" || Name == "MAXACTION_INTERRUPTIBLE") {
+               Name == "MAXACTION" || Name == "MAXACTION_INTERRUPTIBLE" ||
+               Name == "MAXERRORS") {
       llvm::errs() << "stapc: error: invalid value in -D " << D
                    << " (MAXSTRINGLEN: 8..4096, MAXMAPENTRIES, MAXACTION, "
                       "MAXACTION_INTERRUPTIBLE: > 0)\n";

@@ -29,6 +29,8 @@ struct CodeGenOptions {
   /// MAXACTION: statements in loop bodies per hit of an event probe, and
   /// MAXACTION_INTERRUPTIBLE for begin/end/error probes.
   unsigned MaxAction = 1000;
+  /// MAXERRORS: runtime errors a session survives (the loader enforces it).
+  unsigned MaxErrors = 0;
   unsigned MaxActionInterruptible = 10000;
   /// HIST_ELISION: empty histogram buckets shown at each end of a run of
   /// empty buckets before the rest become one `~` line (negative: show all).

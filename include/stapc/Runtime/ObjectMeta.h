@@ -69,6 +69,8 @@ struct ObjectMeta {
   std::map<uint32_t, Format> Formats;
   std::map<uint32_t, Format> Errors;
   std::map<uint32_t, HistogramLayout> Histograms;
+  /// MAXERRORS: the session ends at the error after this many.
+  unsigned MaxErrors = 0;
 
   /// Probes of one kind; begin/end/error sorted by priority, then order.
   std::vector<const ProbeDecl *> probesOfKind(ProbeKind K) const;
