@@ -43,9 +43,9 @@ static void describeAttach(const ProbeInstance &P, StringRef FnName,
   }
   case ProbeKind::Timer:
     Section = "perf_event";
-    // PERF_TYPE_SOFTWARE (1), PERF_COUNT_SW_CPU_CLOCK (0).
-    Line = ("probe " + FnName + " perf 1 0 period " + Twine(P.PeriodNs) +
-            (P.AllCpus ? " all " : " one ") + PP)
+    Line = ("probe " + FnName + " perf " + Twine(P.PerfType) + " " +
+            Twine(P.PerfConfig) + (P.PerfFrequency ? " freq " : " period ") +
+            Twine(P.PeriodNs) + (P.AllCpus ? " all " : " one ") + PP)
                .str();
     return;
   case ProbeKind::Tracepoint:

@@ -151,6 +151,38 @@ static bool resolveTimer(SemaImpl &S, const ProbePoint &P, ProbeInstance &I) {
   return true;
 }
 
+/// perf.type(T).config(C)[.sample(N)|.hz(F)]: a perf event on every CPU
+/// (perf.sw.* and perf.hw.* are aliases in tapset/perf.stp).
+static bool resolvePerf(SemaImpl &S, const ProbePoint &P, ProbeInstance &I) {
+  PointView V{P};
+  int64_t Type = 0, Config = 0, N = 1000000;
+  if (V.size() < 3 || V.name(1) != "type" || V.name(2) != "config" ||
+      !integerArg(V.comp(1), Type) || !integerArg(V.comp(2), Config) ||
+      Type < 0 || Config < 0) {
+    S.Diags.error(P.Loc, "perf probes look like perf.type(T).config(C), "
+                         "optionally .sample(N) or .hz(F), or perf.sw.NAME / "
+                         "perf.hw.NAME");
+    return false;
+  }
+  I.Kind = ProbeKind::Timer;
+  I.AllCpus = true;
+  I.PerfType = uint32_t(Type);
+  I.PerfConfig = uint64_t(Config);
+  if (V.size() > 3) {
+    StringRef Rate = V.name(3);
+    if (V.size() > 4 || (Rate != "sample" && Rate != "hz") ||
+        !integerArg(V.comp(3), N) || N <= 0) {
+      S.Diags.error(V.comp(3).Loc,
+                    "expected .sample(N) or .hz(F) with a positive integer "
+                    "literal; stapc has no perf .process or .counter probes");
+      return false;
+    }
+    I.PerfFrequency = Rate == "hz";
+  }
+  I.PeriodNs = uint64_t(N);
+  return true;
+}
+
 /// Whether a probe point component written by the user (which may hold
 /// wildcards and brace alternatives) matches an alias's component.
 static bool componentMatches(const ProbePointComponent &User,
@@ -269,6 +301,12 @@ bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
     Prog.Probes.push_back(std::move(Base));
     return true;
   }
+  if (Head == "perf") {
+    if (!resolvePerf(*this, P, Base))
+      return false;
+    Prog.Probes.push_back(std::move(Base));
+    return true;
+  }
   if (Head == "kernel" && V.size() == 2 && V.name(1) == "trace") {
     StringRef Pattern;
     if (!stringArg(V.comp(1), Pattern)) {
@@ -303,7 +341,7 @@ bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
     return true;
   Diags.error(P.Loc, "semantic error: probe point '" + Base.PP +
                          "' is not supported by stapc (yet); supported: "
-                         "begin, end, error, never, timer.*, kernel.trace");
+                         "begin, end, error, never, timer.*, perf.*, kernel.trace");
   return false;
 }
 

@@ -23,7 +23,7 @@ enum class ProbeKind : uint8_t {
   Begin,      // runs once before event probes (BPF_PROG_TEST_RUN)
   End,        // runs once at the end of the session
   Error,      // runs at the end instead of End after a fatal error
-  Timer,      // perf software cpu-clock event
+  Timer,      // a perf event: timer.* (software cpu-clock) and perf.*
   Tracepoint, // tp_btf/<name>
 };
 
@@ -43,8 +43,11 @@ struct ProbeInstance {
   BlockStmt *Body = nullptr;
 
   int64_t Priority = 0;    // begin/end/error ordering
-  uint64_t PeriodNs = 0;   // Timer
-  bool AllCpus = false;    // Timer: timer.profile fires on every CPU
+  uint64_t PeriodNs = 0;   // Timer: the sample period (ns for timers)
+  bool AllCpus = false;    // Timer: timer.profile and perf.* fire on every CPU
+  uint32_t PerfType = 1;   // Timer: perf_event_attr type and config
+  uint64_t PerfConfig = 0; //   (default: PERF_TYPE_SOFTWARE cpu-clock)
+  bool PerfFrequency = false; // Timer: PeriodNs is a frequency in Hz
   std::string Tracepoint;  // Tracepoint name (no system prefix)
   std::vector<ContextArg> Args;
 
