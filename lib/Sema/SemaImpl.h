@@ -50,6 +50,10 @@ public:
   // ForeachCheck.cpp
   void checkForeach();
 
+  // RegexCheck.cpp
+  void checkRegexes();
+  VarDecl *makeHiddenLocal(BlockStmt *Body, StringRef Name, TypeKind T);
+
   ASTContext &Ctx;
   DiagnosticEngine &Diags;
   const SemaOptions &Opts;

@@ -47,6 +47,10 @@ struct ProbeInstance {
 
   /// Locals of this probe's body (filled by Sema).
   std::vector<VarDecl *> Locals;
+  /// When the probe calls matched(), matched_str() or ngroups(): hidden
+  /// locals (also in Locals) holding the last successful `=~` match's text
+  /// and its status (0: none or failed; else 1 + its subexpression count).
+  VarDecl *MatchText = nullptr, *MatchStatus = nullptr;
 };
 
 struct Program {
