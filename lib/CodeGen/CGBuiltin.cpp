@@ -100,6 +100,10 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
     return emitReadInteger(E, ID);
   case BuiltinID::Strlen:
     return emitStrlen(emitExpr(E->getArgs()[0]));
+  case BuiltinID::Matched:
+  case BuiltinID::MatchedStr:
+  case BuiltinID::Ngroups:
+    return emitMatchResult(E, ID);
   case BuiltinID::NumBuiltins:
     break;
   }
