@@ -1,4 +1,5 @@
-//===- CGRegex.cpp - `=~`, `!~` and the matched() family -------------------===//
+//===- CGRegex.cpp - `=~`, `!~` and the matched() family
+//-------------------===//
 //
 // The subject is first copied into a scratch buffer (so the walk may read
 // any position below a power-of-two mask whatever the original buffer was),
@@ -34,8 +35,8 @@ static void runWalk(ProbeEmitter &PE, RegexCode &Code, RegexWalk Kind,
   // One step per byte and one for the end marker: the subject has at most
   // MAXSTRINGLEN - 1 bytes.
   B.createHelperCall(BPFHelper::Loop, B.getInt64Ty(),
-                     {B.getInt64(PE.CGM.getOptions().MaxStringLen), W.Step,
-                      Ctx, B.getInt64(0)},
+                     {B.getInt64(PE.CGM.getOptions().MaxStringLen), W.Step, Ctx,
+                      B.getInt64(0)},
                      "walk");
 }
 
@@ -63,17 +64,17 @@ Value *ProbeEmitter::emitRegexMatch(BinaryExpr *E) {
 
   Value *Matched;
   if (Probe.MatchStatus) {
-    Value *Len = B.CreateSelect(B.CreateICmpSGT(Read, B.getInt64(0)),
-                                B.CreateSub(Read, B.getInt64(1)),
-                                B.getInt64(0), "len");
+    Value *Len =
+        B.CreateSelect(B.CreateICmpSGT(Read, B.getInt64(0)),
+                       B.CreateSub(Read, B.getInt64(1)), B.getInt64(0), "len");
     recordMatch(Code, Ctx, Copy, Len, Matched);
   } else {
     const regex::DFA &D = Code.Compiled.Search;
     runWalk(*this, Code, RegexWalk::Search, Ctx, B.getInt64(D.Start),
             B.getInt64(0), B.getInt64(-1));
     Value *State = B.CreateLoad(
-        B.getInt64Ty(), B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), Ctx,
-                                                     WalkState));
+        B.getInt64Ty(),
+        B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), Ctx, WalkState));
     Matched = B.CreateICmpUGE(State, B.getInt64(D.FirstAccepting));
   }
   if (E->getOp() == BinaryOp::RegexNoMatch)
@@ -102,9 +103,9 @@ void ProbeEmitter::recordMatch(RegexCode &Code, Value *Ctx, Value *Copy,
 
   B.SetInsertPoint(Found);
   // `^` can only hold when the match starts at the first byte.
-  Value *FwdStart = B.CreateSelect(B.CreateICmpEQ(Begin, B.getInt64(0)),
-                                   B.getInt64(Fwd.Start),
-                                   B.getInt64(Fwd.StartInside));
+  Value *FwdStart =
+      B.CreateSelect(B.CreateICmpEQ(Begin, B.getInt64(0)),
+                     B.getInt64(Fwd.Start), B.getInt64(Fwd.StartInside));
   runWalk(*this, Code, RegexWalk::Forward, Ctx, FwdStart, Begin,
           initialMark(B, Fwd, FwdStart, Begin));
   Value *End = B.CreateLoad(B.getInt64Ty(), Mark, "match.end");
@@ -112,16 +113,15 @@ void ProbeEmitter::recordMatch(RegexCode &Code, Value *Ctx, Value *Copy,
   Value *Chars = B.CreateSub(End, Begin);
   Chars = B.CreateSelect(B.CreateICmpUGT(Chars, B.getInt64(N - 1)),
                          B.getInt64(N - 1), Chars);
-  Value *From = B.CreateGEP(
-      B.getInt8Ty(), Copy,
-      B.CreateAnd(Begin, B.getInt64(regexSubjectBytes(N) - 1)));
+  Value *From =
+      B.CreateGEP(B.getInt8Ty(), Copy,
+                  B.CreateAnd(Begin, B.getInt64(regexSubjectBytes(N) - 1)));
   // The match holds no NUL, so this copies Chars bytes and the NUL.
-  B.createHelperCall(BPFHelper::ProbeReadKernelStr, B.getInt64Ty(),
-                     {getLocal(Probe.MatchText),
-                      B.CreateTrunc(B.CreateAdd(Chars, B.getInt64(1)),
-                                    B.getInt32Ty()),
-                      From},
-                     "matched");
+  B.createHelperCall(
+      BPFHelper::ProbeReadKernelStr, B.getInt64Ty(),
+      {getLocal(Probe.MatchText),
+       B.CreateTrunc(B.CreateAdd(Chars, B.getInt64(1)), B.getInt32Ty()), From},
+      "matched");
   B.CreateStore(B.getInt64(Code.Compiled.P->getNumGroups() + 1), Status);
   B.CreateBr(Done);
   B.SetInsertPoint(Done);
@@ -129,8 +129,8 @@ void ProbeEmitter::recordMatch(RegexCode &Code, Value *Ctx, Value *Copy,
 
 Value *ProbeEmitter::emitMatchResult(FunctionCall *E, BuiltinID ID) {
   assert(Probe.MatchStatus && "Sema adds the match locals to such probes");
-  Value *Status = B.CreateLoad(B.getInt64Ty(), getLocal(Probe.MatchStatus),
-                               "match.status");
+  Value *Status =
+      B.CreateLoad(B.getInt64Ty(), getLocal(Probe.MatchStatus), "match.status");
   exitIf(B.CreateICmpEQ(Status, B.getInt64(0)), E->getLoc(),
          ("'" + E->getName() +
           "' needs a successful regular expression match, but the last '=~' "

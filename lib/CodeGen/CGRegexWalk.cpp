@@ -15,8 +15,8 @@
 // loaded from memory, so LLVM has nothing to fold them away with.
 //
 //===----------------------------------------------------------------------===//
-#include "CGRegex.h"
 #include "BPFIRBuilder.h"
+#include "CGRegex.h"
 #include "CodeGenModule.h"
 
 #include "llvm/IR/Constants.h"
@@ -63,17 +63,15 @@ private:
   Value *slot(RegexWalkSlot S) {
     return B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), Ctx, S);
   }
-  Value *load(RegexWalkSlot S) {
-    return B.CreateLoad(B.getInt64Ty(), slot(S));
-  }
+  Value *load(RegexWalkSlot S) { return B.CreateLoad(B.getInt64Ty(), slot(S)); }
   Value *stateMask() const {
     return ConstantInt::get(Type::getInt64Ty(CGM.getLLVMContext()),
                             PowerOf2Ceil(D.NumStates) - 1);
   }
   Value *posMask() const {
-    return ConstantInt::get(
-        Type::getInt64Ty(CGM.getLLVMContext()),
-        regexSubjectBytes(CGM.getOptions().MaxStringLen) - 1);
+    return ConstantInt::get(Type::getInt64Ty(CGM.getLLVMContext()),
+                            regexSubjectBytes(CGM.getOptions().MaxStringLen) -
+                                1);
   }
   Value *readByte(Value *Pos);
   Value *step(Value *State, Value *Byte);
@@ -117,8 +115,8 @@ Value *WalkerEmitter::readByte(Value *Pos) {
 /// The next state: Table[State * NumClasses + Classes[Byte]].
 Value *WalkerEmitter::step(Value *State, Value *Byte) {
   Value *Class = B.CreateZExt(
-      B.CreateLoad(B.getInt8Ty(),
-                   B.CreateGEP(B.getInt8Ty(), Classes, Byte), "class"),
+      B.CreateLoad(B.getInt8Ty(), B.CreateGEP(B.getInt8Ty(), Classes, Byte),
+                   "class"),
       B.getInt64Ty());
   Value *Index =
       B.CreateAdd(B.CreateMul(State, B.getInt64(D.NumClasses)), Class);
@@ -193,8 +191,8 @@ Function *WalkerEmitter::emit(RegexWalk Kind) {
     Value *Byte = readByte(Pos);
     Value *AtNul = B.CreateICmpEQ(Byte, B.getInt64(0));
     Value *Next = step(State, Byte);
-    markIfAccepting(Next, B.CreateSelect(AtNul, Pos,
-                                         B.CreateAdd(Pos, B.getInt64(1))));
+    markIfAccepting(
+        Next, B.CreateSelect(AtNul, Pos, B.CreateAdd(Pos, B.getInt64(1))));
     B.CreateRet(B.CreateZExt(AtNul, B.getInt64Ty()));
     break;
   }
@@ -214,9 +212,8 @@ const RegexWalker &stapc::getRegexWalker(CodeGenModule &CGM, RegexCode &Code,
         : Kind == RegexWalk::Reverse ? &R.Reverse
                                      : &R.Forward;
   static const char *Names[] = {"search", "reverse", "forward"};
-  std::string Name = ("stapc_regex_" + Twine(Code.Id) + "_" +
-                      Names[unsigned(Kind)])
-                         .str();
+  std::string Name =
+      ("stapc_regex_" + Twine(Code.Id) + "_" + Names[unsigned(Kind)]).str();
   W.Step = WalkerEmitter(CGM, *W.D, Name).emit(Kind);
   return W;
 }

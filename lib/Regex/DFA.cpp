@@ -134,8 +134,8 @@ private:
         Moved.push_back(N.Start);
       std::sort(Moved.begin(), Moved.end());
       Moved.erase(std::unique(Moved.begin(), Moved.end()), Moved.end());
-      Raw->Next[Id][C] = intern(N.closure(std::move(Moved), false, false),
-                                false);
+      Raw->Next[Id][C] =
+          intern(N.closure(std::move(Moved), false, false), false);
     }
   }
 };
@@ -186,8 +186,8 @@ static void minimise(const RawDFA &R, const ByteClasses &BC, DFA &Out) {
   Out.StartInside = Number[Block[R.StartInside]];
 }
 
-bool stapc::regex::buildDFA(const Pattern &P, const DFAOptions &Opts,
-                            DFA &Out, Error &Err) {
+bool stapc::regex::buildDFA(const Pattern &P, const DFAOptions &Opts, DFA &Out,
+                            Error &Err) {
   NFA N;
   if (!buildNFA(P, Opts.Reverse, N, Err))
     return false;

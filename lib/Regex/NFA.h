@@ -22,8 +22,8 @@ struct NFA {
 
   /// States reachable from States (sorted, unique) through edges that
   /// consume nothing; anchors count where AtScanStart / AtScanEnd say.
-  std::vector<uint32_t> closure(std::vector<uint32_t> States,
-                                bool AtScanStart, bool AtScanEnd) const;
+  std::vector<uint32_t> closure(std::vector<uint32_t> States, bool AtScanStart,
+                                bool AtScanEnd) const;
 };
 
 /// Build the NFA of P for a forward or (Reverse) backward scan. Fails when

@@ -183,8 +183,9 @@ bool Parser::parseBound(unsigned &Min, unsigned &Max) {
   ++Pos;
   if (Max < Min)
     return failAt(Open, "repetition count '{" + llvm::Twine(Min) + "," +
-                            llvm::Twine(Max) + "}' has its maximum below its "
-                                               "minimum");
+                            llvm::Twine(Max) +
+                            "}' has its maximum below its "
+                            "minimum");
   return true;
 }
 
@@ -212,8 +213,8 @@ Node *Parser::parseAtom() {
   case '?':
   case '{':
     return failNode(Start, "'" + llvm::Twine(C) +
-                             "' has nothing to repeat; escape it as '\\" +
-                             llvm::Twine(C) + "' to match the character");
+                               "' has nothing to repeat; escape it as '\\" +
+                               llvm::Twine(C) + "' to match the character");
   case '.': {
     Node *N = make(Node::Bytes);
     N->Set.set();
@@ -246,22 +247,34 @@ Node *Parser::parseEscape() {
   char C = Src[Pos++];
   unsigned char Byte = C;
   switch (C) {
-  case 'n': Byte = '\n'; break;
-  case 't': Byte = '\t'; break;
-  case 'r': Byte = '\r'; break;
-  case 'f': Byte = '\f'; break;
-  case 'v': Byte = '\v'; break;
-  case 'a': Byte = '\a'; break;
+  case 'n':
+    Byte = '\n';
+    break;
+  case 't':
+    Byte = '\t';
+    break;
+  case 'r':
+    Byte = '\r';
+    break;
+  case 'f':
+    Byte = '\f';
+    break;
+  case 'v':
+    Byte = '\v';
+    break;
+  case 'a':
+    Byte = '\a';
+    break;
   default:
     if (C >= '1' && C <= '9')
       return failNode(Start, "back-references ('\\" + llvm::Twine(C) +
-                               "') are not supported in regular expressions");
+                                 "') are not supported in regular expressions");
     if (llvm::isAlnum(C))
-      return failNode(Start,
-                    "'\\" + llvm::Twine(C) +
-                        "' is not a POSIX extended regular expression escape; "
-                        "use a bracket expression such as [[:alnum:]_] or "
-                        "[[:space:]]");
+      return failNode(
+          Start, "'\\" + llvm::Twine(C) +
+                     "' is not a POSIX extended regular expression escape; "
+                     "use a bracket expression such as [[:alnum:]_] or "
+                     "[[:space:]]");
     break;
   }
   Node *N = make(Node::Bytes);
@@ -369,7 +382,8 @@ bool Parser::parseClassName(size_t Start, ByteSet &Set) {
       {"lower", [](unsigned C) { return C >= 'a' && C <= 'z'; }},
       {"space", [](unsigned C) { return C == ' ' || (C >= 9 && C <= 13); }},
       {"blank", [](unsigned C) { return C == ' ' || C == '\t'; }},
-      {"punct", [](unsigned C) { return C > 32 && C < 127 && !llvm::isAlnum(C); }},
+      {"punct",
+       [](unsigned C) { return C > 32 && C < 127 && !llvm::isAlnum(C); }},
       {"print", [](unsigned C) { return C >= 32 && C < 127; }},
       {"graph", [](unsigned C) { return C > 32 && C < 127; }},
       {"cntrl", [](unsigned C) { return C < 32 || C == 127; }},

@@ -127,10 +127,9 @@ void SemaImpl::checkRegexes() {
       MatchUseFinder F;
       F.traverse(P.Body);
       if (F.Found)
-        It->second = {makeHiddenLocal(P.Body, "<matched text>",
-                                      TypeKind::String),
-                      makeHiddenLocal(P.Body, "<match status>",
-                                      TypeKind::Long)};
+        It->second = {
+            makeHiddenLocal(P.Body, "<matched text>", TypeKind::String),
+            makeHiddenLocal(P.Body, "<match status>", TypeKind::Long)};
     }
     if (!It->second.first)
       continue;

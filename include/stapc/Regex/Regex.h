@@ -1,4 +1,5 @@
-//===- Regex.h - POSIX extended regular expressions compiled to DFAs -*- C++ -*-===//
+//===- Regex.h - POSIX extended regular expressions compiled to DFAs -*- C++
+//-*-===//
 //
 // The regex compiler behind `=~` / `!~`: a POSIX ERE (as a string literal's
 // value) is parsed into a syntax tree, turned into a Thompson NFA, then into
