@@ -145,6 +145,10 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
   case BuiltinID::Tokenize:
   case BuiltinID::TextStrn:
     return emitStringBuiltin(E, ID);
+  case BuiltinID::Matched:
+  case BuiltinID::MatchedStr:
+  case BuiltinID::Ngroups:
+    return emitMatchResult(E, ID);
   case BuiltinID::NumBuiltins:
     break;
   }

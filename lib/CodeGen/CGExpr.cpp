@@ -178,11 +178,8 @@ Value *ProbeEmitter::emitBinary(BinaryExpr *E) {
   BinaryOp Op = E->getOp();
   if (Op == BinaryOp::LogicalAnd || Op == BinaryOp::LogicalOr)
     return emitLogical(E);
-  if (Op == BinaryOp::RegexMatch || Op == BinaryOp::RegexNoMatch) {
-    CGM.getDiags().error(E->getOpLoc(), "regular expression matching is not "
-                                        "supported by this stapc build yet");
-    return B.getInt64(0);
-  }
+  if (Op == BinaryOp::RegexMatch || Op == BinaryOp::RegexNoMatch)
+    return emitRegexMatch(E);
   Value *L = emitExpr(E->getLHS());
   Value *R = emitExpr(E->getRHS());
   setLoc(E->getOpLoc().isValid() ? E->getOpLoc() : E->getLoc());

@@ -2,6 +2,7 @@
 #include "CodeGenModule.h"
 
 #include "BPFIRBuilder.h"
+#include "CGRegex.h"
 #include "ProbeEmitter.h"
 
 #include "stapc/AST/ASTVisitor.h"

@@ -21,6 +21,7 @@
 namespace stapc {
 
 class BTFDIBuilder;
+struct RegexCode;
 
 /// Byte layout of a value or key column of an array.
 struct SlotLayout {
@@ -108,6 +109,10 @@ public:
   /// deletes each element it is given (for `delete array`).
   llvm::Function *getDeleteElementCallback();
 
+  /// The compiled regular expression Pattern (Sema checked that it
+  /// compiles), one per distinct pattern; see CGRegex.cpp.
+  RegexCode &getRegex(llvm::StringRef Pattern);
+
   /// Debug types and CO-RE access chains for kernel BTF types (null when
   /// no BTF was given).
   BTFDIBuilder *getBTFDIBuilder();
@@ -185,6 +190,7 @@ private:
   std::unique_ptr<BTFDIBuilder> BTFDI;
   llvm::Function *DeleteElementCallback = nullptr;
   llvm::StringMap<llvm::Constant *> Strings;
+  llvm::StringMap<std::unique_ptr<RegexCode>> Regexes;
 
   std::vector<std::string> Formats;
   std::vector<std::string> ErrorMessages;

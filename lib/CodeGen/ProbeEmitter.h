@@ -23,6 +23,8 @@
 
 namespace stapc {
 
+struct RegexCode;
+
 class ProbeEmitter {
 public:
   ProbeEmitter(CodeGenModule &CGM, const ProbeInstance &P, unsigned Index);
@@ -197,6 +199,15 @@ public:
   llvm::Value *emitUserCall(FunctionCall *E);
   llvm::Value *emitReadString(FunctionCall *E, BuiltinID ID);
   llvm::Value *emitReadInteger(FunctionCall *E, BuiltinID ID);
+
+  // CGRegex.cpp: `=~`, `!~`, matched(), matched_str(), ngroups().
+  llvm::Value *emitRegexMatch(BinaryExpr *E);
+  llvm::Value *emitMatchResult(FunctionCall *E, BuiltinID ID);
+  void recordMatch(RegexCode &Code, llvm::Value *Ctx, llvm::Value *Subject,
+                   llvm::Value *Len, llvm::Value *&Matched);
+  /// The walk context (on the stack, as bpf_loop wants) each function
+  /// shares between its matches.
+  llvm::DenseMap<llvm::Function *, llvm::Value *> RegexWalkCtx;
 
   // CGTarget.cpp
   llvm::Value *emitTargetExpr(TargetExpr *E);

@@ -153,19 +153,12 @@ Expr *Parser::parseBinaryRHS(Expr *LHS, unsigned MinPrec) {
       continue;
     }
     SMLoc OpLoc = consume();
-    Expr *RHS;
-    if (Op == BinaryOp::RegexMatch || Op == BinaryOp::RegexNoMatch) {
-      if (!is(TokenKind::String)) {
-        errorExpected("a string literal (regular expression)");
-        return nullptr;
-      }
-      RHS = parseStringLiteral();
-    } else {
-      RHS = parseUnary();
-      BinaryOp NextOp;
-      if (RHS && binaryPrec(Tok.Kind, NextOp) > Prec)
-        RHS = parseBinaryRHS(RHS, Prec + 1);
-    }
+    // The right side of `=~` must be a string literal; Sema says so with
+    // more context than the parser could.
+    Expr *RHS = parseUnary();
+    BinaryOp NextOp;
+    if (RHS && binaryPrec(Tok.Kind, NextOp) > Prec)
+      RHS = parseBinaryRHS(RHS, Prec + 1);
     if (!RHS)
       return nullptr;
     auto *B = new (Ctx) BinaryExpr(LHS->getLoc(), Op, LHS, RHS);

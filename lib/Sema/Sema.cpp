@@ -80,6 +80,7 @@ bool SemaImpl::run() {
     return false;
   checkResolved();
   checkForeach();
+  checkRegexes();
   if (!Diags.hasErrors())
     checkHistograms();
   if (Diags.hasErrors())

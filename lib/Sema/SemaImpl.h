@@ -57,6 +57,10 @@ public:
   /// Fills Prog.UnreadGlobals (needs resolved names).
   void findUnreadGlobals();
 
+  // RegexCheck.cpp
+  void checkRegexes();
+  VarDecl *makeHiddenLocal(BlockStmt *Body, StringRef Name, TypeKind T);
+
   ASTContext &Ctx;
   DiagnosticEngine &Diags;
   const SemaOptions &Opts;

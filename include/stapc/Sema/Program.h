@@ -53,6 +53,10 @@ struct ProbeInstance {
 
   /// Locals of this probe's body (filled by Sema).
   std::vector<VarDecl *> Locals;
+  /// When the probe calls matched(), matched_str() or ngroups(): hidden
+  /// locals (also in Locals) holding the last successful `=~` match's text
+  /// and its status (0: none or failed; else 1 + its subexpression count).
+  VarDecl *MatchText = nullptr, *MatchStatus = nullptr;
 };
 
 /// The buckets of a statistic used with @hist_log or @hist_linear. stap
