@@ -92,6 +92,7 @@ private:
   bool runProbes(ProbeKind K);
   bool runEndProbes();
   bool tooManyErrors() const;
+  bool closeOutput();
   void printGlobals();
   bool attachProbes();
   void pollUntilStop();
@@ -340,9 +341,26 @@ int Session::finish() {
                  Reader->malformedCount());
   if (Reader->errorCount())
     std::fprintf(stderr, "WARNING: Number of errors: %u\n", Reader->errorCount());
-  if (Out != stdout)
-    std::fclose(Out);
-  return Reader->errorCount() ? 1 : 0;
+  bool WriteFailed = !closeOutput();
+  return Reader->errorCount() || WriteFailed ? 1 : 0;
+}
+
+/// Output that could not be written (a full disk, /dev/full, a closed
+/// pipe) is an error, never silently lost.
+bool Session::closeOutput() {
+  errno = 0;
+  bool Ok = std::fflush(Out) == 0 && !std::ferror(Out);
+  int Err = errno;
+  if (Out != stdout && std::fclose(Out) != 0 && Ok) {
+    Ok = false;
+    Err = errno;
+  }
+  if (!Ok)
+    std::fprintf(stderr, "stapc-run: error: cannot write the output to %s: %s\n",
+                 Opts.OutputPath.empty() ? "stdout"
+                                         : ("'" + Opts.OutputPath + "'").c_str(),
+                 Err ? std::strerror(Err) : "write error");
+  return Ok;
 }
 
 int Session::run() {
