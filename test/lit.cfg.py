@@ -80,6 +80,9 @@ else:
                        "UNSUPPORTED: " + vm_problem)
 # The watchdog fires before lit's per-test limit so a hung guest is reported
 # as such (exit 124) rather than as a lit timeout.
+# %vmrun_long (the runtime-suite shards) gets the most the lit limit allows.
+config.substitutions.append(("%vmrun_long", "%s --timeout 112 --dir %s --" % (
+    os.path.join(config.stapc_src_root, "utils", "vmtest", "run.sh"), vm_dir)))
 config.substitutions.append(("%vmrun", "%s --timeout 100 --dir %s --" % (
     os.path.join(config.stapc_src_root, "utils", "vmtest", "run.sh"), vm_dir)))
 

@@ -72,3 +72,8 @@ bool BTFKernelTypes::getTracepointArgs(llvm::StringRef Name,
   }
   return true;
 }
+
+std::string BTFKernelTypes::typeName(uint32_t BTFType) {
+  KernelBTF *K = get();
+  return K ? K->typeName(BTFType) : "long";
+}

@@ -16,6 +16,7 @@ public:
   std::vector<std::string> findTracepoints(llvm::StringRef Glob) override;
   bool getTracepointArgs(llvm::StringRef Name,
                          std::vector<ContextArg> &Args) override;
+  std::string typeName(uint32_t BTFType) override;
 
   /// The BTF, or null after reporting why it could not be read (once).
   KernelBTF *get();

@@ -3,6 +3,8 @@
 
 #include "BTFKernelTypes.h"
 
+#include <set>
+
 #include "stapc/Parse/Parser.h"
 #include "stapc/Sema/Sema.h"
 
@@ -47,6 +49,26 @@ bool Compilation::elaborate() {
       Diags.note(llvm::SMLoc(), "kernel BTF could not be read: " + BTFError);
     return Ok;
   });
+}
+
+std::vector<std::string> Compilation::listProbePoints(bool WithVariables) {
+  std::set<std::string> Lines;
+  for (const ProbeInstance &P : Prog.Probes) {
+    std::string Line = P.ListName.empty() ? P.PP : P.ListName;
+    if (WithVariables) {
+      std::vector<std::string> Vars;
+      for (const VarDecl *V : P.Locals)
+        if (!V->getName().starts_with("__")) // hidden compiler locals
+          Vars.push_back((V->getName() + ":" + spelling(V->Ty)).str());
+      llvm::sort(Vars);
+      for (const std::string &V : Vars)
+        Line += " " + V;
+      for (const ContextArg &A : P.Args)
+        Line += " $" + A.Name + ":" + (Types ? Types->typeName(A.BTFType) : "long");
+    }
+    Lines.insert(std::move(Line));
+  }
+  return {Lines.begin(), Lines.end()};
 }
 
 bool Compilation::generateIR() {

@@ -255,6 +255,15 @@ bool SemaImpl::expandAliases(ProbeDecl *D, const ProbePoint &P,
       }
       ArrayRef<ProbePointComponent> Suffix =
           ArrayRef<ProbePointComponent>(P.Components).drop_front(N);
+      // What `stapc -l` lists for these instances: this alias's name with
+      // the user's suffix (an enclosing alias overwrites it afterwards).
+      ProbePoint Listed = Name;
+      llvm::SmallVector<ProbePointComponent, 8> ListComps(
+          Name.Components.begin(), Name.Components.end());
+      ListComps.append(Suffix.begin(), Suffix.end());
+      Listed.Components = ListComps;
+      std::string ListName = ppText(Listed);
+      size_t Before = Prog.Probes.size();
       for (const ProbePoint &Target : A->getPoints()) {
         llvm::SmallVector<ProbePointComponent, 8> Comps(
             Target.Components.begin(), Target.Components.end());
@@ -265,6 +274,8 @@ bool SemaImpl::expandAliases(ProbeDecl *D, const ProbePoint &P,
         Expanded->Optional = Target.Optional || P.Optional || P.Sufficient;
         Ok &= expandPoint(D, *Expanded, Combined, AliasDepth + 1);
       }
+      for (size_t I = Before; I < Prog.Probes.size(); ++I)
+        Prog.Probes[I].ListName = ListName;
     }
   }
   return Ok;

@@ -76,6 +76,12 @@ static cl::opt<std::string> TargetPid("x", cl::desc("Set target() to PID"),
                                       cl::value_desc("PID"), cl::cat(StapcCat));
 static cl::opt<std::string> Timeout("T", cl::desc("Stop after SECS seconds"),
                                     cl::value_desc("SECS"), cl::cat(StapcCat));
+static cl::opt<std::string> ListPattern(
+    "l", cl::desc("List the probe points matching PROBE (as stap -l)"),
+    cl::value_desc("PROBE"), cl::cat(StapcCat));
+static cl::opt<std::string> ListVarsPattern(
+    "L", cl::desc("List the probe points matching PROBE with their variables (as stap -L)"),
+    cl::value_desc("PROBE"), cl::cat(StapcCat));
 static cl::opt<std::string> BTFFile("btf", cl::desc("Compile against the kernel BTF in FILE (default: the running kernel's)"),
                                     cl::value_desc("FILE"), cl::cat(StapcCat));
 
@@ -195,7 +201,14 @@ int main(int argc, char **argv) {
     return preprocessEach({Positionals.begin(), Positionals.end()}, MacroDirs, Opts.PP);
   }
   std::vector<std::string> Args(Positionals.begin(), Positionals.end());
-  if (ScriptText.getNumOccurrences()) {
+  bool Listing = ListPattern.getNumOccurrences() || ListVarsPattern.getNumOccurrences();
+  if (Listing) {
+    // stap -l/-L: elaborate `probe PATTERN {}` and print what it became.
+    Opts.ScriptText = "probe " +
+                      (ListPattern.getNumOccurrences() ? ListPattern : ListVarsPattern) +
+                      " {}\n";
+    Opts.HaveScriptText = true;
+  } else if (ScriptText.getNumOccurrences()) {
     Opts.ScriptText = ScriptText;
     Opts.HaveScriptText = true;
   } else if (!Args.empty()) {
@@ -238,6 +251,12 @@ int main(int argc, char **argv) {
   }
   if (!C.elaborate())
     return 1;
+  if (Listing) {
+    for (const std::string &L :
+         C.listProbePoints(ListVarsPattern.getNumOccurrences() > 0))
+      llvm::outs() << L << "\n";
+    return 0;
+  }
   if (LastPass == 2) {
     printGlobalSummary(llvm::outs(), C.getProgram());
     return 0;

@@ -57,6 +57,11 @@ public:
   /// Pass 4: the BPF object (or assembly) written to OS.
   bool emit(llvm::raw_pwrite_stream &OS, OutputKind Kind);
 
+  /// After elaborate(): the probe points the script's probes resolved to,
+  /// as `stap -l` lists them (aliases by their own names), sorted and
+  /// unique; with WithVariables, each followed by its variables as `stap
+  /// -L` shows them (alias locals `name:type`, then `$arg:ctype`).
+  std::vector<std::string> listProbePoints(bool WithVariables);
   llvm::Module *getModule() { return Module.get(); }
   const Program &getProgram() const { return Prog; }
 

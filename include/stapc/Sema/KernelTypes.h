@@ -30,6 +30,8 @@ public:
   /// kernel has no such tracepoint.
   virtual bool getTracepointArgs(llvm::StringRef Name,
                                  std::vector<ContextArg> &Args) = 0;
+  /// A C spelling of a BTF type, for listings ("struct task_struct *").
+  virtual std::string typeName(uint32_t BTFType) = 0;
 };
 
 } // namespace stapc

@@ -38,6 +38,8 @@ struct ContextArg {
 struct ProbeInstance {
   ProbeKind Kind = ProbeKind::Begin;
   std::string PP;          // canonical probe point text (pp())
+  std::string ListName;    // the name `stapc -l` shows: the outermost alias
+                           // the point came through, else PP
   ProbeDecl *Decl = nullptr;
   const ProbePoint *Point = nullptr;
   BlockStmt *Body = nullptr;
