@@ -90,8 +90,8 @@ ProbeEmitter::enterCallback(StringRef Name,
                                        "ctx");
 
   // Every block of the enclosing function this code may jump to becomes a
-  // stub that records the jump and stops the loop.
-  auto Stub = [&](BasicBlock *Target) {
+  // relay block that records the jump and stops the loop.
+  auto Relay = [&](BasicBlock *Target) {
     CB.Targets.push_back(Target);
     auto *BB = BasicBlock::Create(C, "pending", Fn);
     IRBuilderBase::InsertPointGuard Guard(B);
@@ -100,13 +100,13 @@ ProbeEmitter::enterCallback(StringRef Name,
     returnFromCallback(true);
     return BB;
   };
-  ExitBB = Stub(ExitBB);
+  ExitBB = Relay(ExitBB);
   for (InlineFrame &F : Frames) {
-    F.Return = Stub(F.Return);
+    F.Return = Relay(F.Return);
     F.LoopDepth = 0; // the enclosing function's loops are out of reach
   }
   for (TryHandler &T : Tries)
-    T.Catch = Stub(T.Catch);
+    T.Catch = Relay(T.Catch);
   Loops.clear();
   return CB;
 }
