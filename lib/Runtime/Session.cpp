@@ -93,6 +93,7 @@ private:
   bool runEndProbes();
   bool tooManyErrors() const;
   bool closeOutput();
+  unsigned ReportedCommandSignal = 0;
   void printGlobals();
   bool attachProbes();
   void pollUntilStop();
@@ -293,8 +294,13 @@ bool Session::shouldStop() {
     return true;
   if (Opts.TimeoutSeconds > 0 && Clock::now() >= Deadline)
     return true;
-  if (!Opts.Command.empty() && Child.hasExited())
+  if (!Opts.Command.empty() && Child.hasExited()) {
+    // A crashed command ends the session like any other exit; say so.
+    if (int Sig = Child.killedBy(); Sig && !ReportedCommandSignal++)
+      std::fprintf(stderr, "WARNING: command '%s' was killed by signal %d (%s)\n",
+                   Opts.Command.c_str(), Sig, strsignal(Sig));
     return true;
+  }
   return false;
 }
 

@@ -56,6 +56,8 @@ bool TargetCommand::hasExited() {
     return Exited;
   int Status;
   pid_t R = waitpid(Pid, &Status, WNOHANG);
+  if (R == Pid && WIFSIGNALED(Status) && !Stopping)
+    KilledBy = WTERMSIG(Status);
   if (R == Pid || (R < 0 && errno == ECHILD))
     Exited = true;
   return Exited;
@@ -69,6 +71,7 @@ void TargetCommand::stop() {
   if (Pid < 0 || hasExited())
     return;
   kill(Pid, SIGTERM);
+  Stopping = true;
   // Give the command a second to exit cleanly, then kill it.
   for (int I = 0; I < 100 && !hasExited(); ++I) {
     timespec T{0, 10 * 1000 * 1000};

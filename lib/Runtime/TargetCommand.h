@@ -26,6 +26,8 @@ public:
   void release();
   /// True once the child has exited (reaps it).
   bool hasExited();
+  /// The signal that killed the command on its own (not stop()), or 0.
+  int killedBy() const { return KilledBy; }
   /// Ends a child that is still running (or never released) and reaps it.
   void stop();
   pid_t pid() const { return Pid; }
@@ -34,6 +36,8 @@ private:
   pid_t Pid = -1;
   int GoFd = -1; ///< Write end of the pipe the child waits on.
   bool Exited = false;
+  int KilledBy = 0;
+  bool Stopping = false; // stop() sent the signal: not the command's fault
 };
 
 } // namespace stapc::runtime
