@@ -94,12 +94,8 @@ void ProbeEmitter::emitForeachElement(ForeachStmt *S, const GlobalStorage &G,
 /// The array a foreach walks, or null after a diagnostic.
 const GlobalStorage *ProbeEmitter::foreachArray(ForeachStmt *S) {
   auto *Sym = dyn_cast_or_null<SymbolRef>(S->Array);
-  if (!Sym) {
-    CGM.getDiags().error(S->getLoc(), "foreach over a histogram is not "
-                                      "supported yet; iterate over the "
-                                      "statistics array instead");
-    return nullptr;
-  }
+  if (!Sym)
+    return nullptr; // Sema reported it
   const GlobalStorage &G = CGM.getGlobal(Sym->getDecl());
   if (!G.IsArray)
     return nullptr; // Sema reported it
@@ -107,6 +103,8 @@ const GlobalStorage *ProbeEmitter::foreachArray(ForeachStmt *S) {
 }
 
 void ProbeEmitter::emitForeach(ForeachStmt *S) {
+  if (isa_and_nonnull<StatExtractExpr>(S->Array))
+    return emitHistForeach(S); // CGForeachHist.cpp
   const GlobalStorage *G = foreachArray(S);
   if (!G)
     return;

@@ -202,6 +202,14 @@ void ProbeEmitter::emitSortedForeach(ForeachStmt *S, const GlobalStorage &G,
   Value *Buf = CGM.createForeachBuffer(
       Name, G.MaxEntries, ForeachIndexBytes + G.KeySize + ValueBytes);
   emitForeachCopy(S, G, Buf, State);
+  emitSortAndWalk(S, G, Buf, State, SliceValues);
+}
+
+/// Sort the Count elements already in Buf, then run the body on each in
+/// the sorted order.
+void ProbeEmitter::emitSortAndWalk(ForeachStmt *S, const GlobalStorage &G,
+                                   Value *Buf, unsigned State,
+                                   ArrayRef<Home> SliceValues) {
   emitForeachSort(S, G, Buf, State);
 
   // Walk the sorted index column.

@@ -52,8 +52,11 @@ Value *ProbeEmitter::emitHistBucketIndex(Value *V, const HistogramSpec &H) {
   // last. V - Low is computed unsigned: it cannot overflow when V >= Low.
   uint64_t N = H.Buckets - 2;
   Value *Below = B.CreateICmpSLT(V, B.getInt64(H.Low));
-  Value *Steps = B.CreateUDiv(B.CreateSub(V, B.getInt64(H.Low)),
-                              B.getInt64(H.Width));
+  // The verifier learns no bounds from a division, and LLVM drops the
+  // clamp when it can prove it redundant (`pid() % 100` into 10 buckets),
+  // so the quotient is made opaque first.
+  Value *Steps = B.createOpaque(B.CreateUDiv(
+      B.CreateSub(V, B.getInt64(H.Low)), B.getInt64(H.Width)));
   Value *Clamped = B.CreateBinaryIntrinsic(Intrinsic::umin, Steps,
                                            ConstantInt::get(I64, N));
   return B.CreateSelect(Below, B.getInt64(0),
@@ -69,18 +72,26 @@ void ProbeEmitter::emitHistBucketUpdate(Value *Rec, Value *V,
                 P);
 }
 
+/// The statistic (with its key) whose buckets a @hist_* names, or null
+/// after a diagnostic.
+const GlobalStorage *ProbeEmitter::histOperand(StatExtractExpr *E,
+                                               Value *&Key) {
+  const GlobalStorage *S = statOperand(E->getOperand(), Key);
+  if (S && !S->Hist) {
+    CGM.getDiags().error(E->getLoc(), "internal error: histogram without "
+                                      "buckets");
+    return nullptr;
+  }
+  return S;
+}
+
 /// print(@hist_log(s)) / print(@hist_linear(s[k], ...)): a HIST record with
 /// the bucket counts summed over every CPU, built in the record area.
 void ProbeEmitter::emitHistPrint(StatExtractExpr *E) {
   Value *Key = nullptr;
-  const GlobalStorage *S = statOperand(E->getOperand(), Key);
+  const GlobalStorage *S = histOperand(E, Key);
   if (!S)
     return;
-  if (!S->Hist) {
-    CGM.getDiags().error(E->getLoc(), "internal error: histogram without "
-                                      "buckets");
-    return;
-  }
   setLoc(E->getLoc());
   failBeyondMaxCpus(*S, Key, E->getLoc());
   unsigned Bytes = 8 * S->Hist->Buckets;
@@ -89,8 +100,15 @@ void ProbeEmitter::emitHistPrint(StatExtractExpr *E) {
   B.CreateStore(B.getInt32(STAPC_REC_HIST), Rec);
   B.CreateStore(B.getInt32(CGM.addHistogram(*S->Hist)),
                 B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Rec, 4));
-  Value *Sums = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Rec, 8);
-  zeroFill(Sums, Bytes);
+  emitHistSums(*S, Key, B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Rec, 8));
+  endKey(Key);
+  sendRecord(Rec, B.getInt64(8 + Bytes));
+}
+
+/// Every CPU's bucket counts of S[Key], added up into the longs at Sums.
+void ProbeEmitter::emitHistSums(const GlobalStorage &S, Value *Key,
+                                Value *Sums) {
+  zeroFill(Sums, 8 * S.Hist->Buckets);
   // bpf_loop (Linux 5.17+) verifies the per-CPU callback once, however
   // many CPUs it visits; the callback stops at the first missing CPU.
   Value *Ctx = createScopedAlloca(ArrayType::get(B.getPtrTy(), 2), "hist.ctx");
@@ -98,11 +116,9 @@ void ProbeEmitter::emitHistPrint(StatExtractExpr *E) {
   B.CreateStore(Sums, B.CreateConstInBoundsGEP1_64(B.getPtrTy(), Ctx, 1));
   B.createHelperCall(BPFHelper::Loop, B.getInt64Ty(),
                      {B.getInt32(CodeGenModule::MaxCpus),
-                      CGM.getHistSumCallback(*S), Ctx, B.getInt64(0)},
+                      CGM.getHistSumCallback(S), Ctx, B.getInt64(0)},
                      "cpus");
   endKey(Ctx);
-  endKey(Key);
-  sendRecord(Rec, B.getInt64(8 + Bytes));
 }
 
 /// @hist_log(s)[N], @hist_linear(s, ...)[N]: bucket N summed over CPUs; a
@@ -113,15 +129,10 @@ Value *ProbeEmitter::emitHistBucketRead(ArrayIndex *E) {
     return B.getInt64(0); // Sema reported it
   Value *N = emitExpr(E->getIndices()[0]);
   Value *Key = nullptr;
-  const GlobalStorage *S = statOperand(H->getOperand(), Key);
+  const GlobalStorage *S = histOperand(H, Key);
   if (!S)
     return B.getInt64(0);
   setLoc(E->getLoc());
-  if (!S->Hist) {
-    CGM.getDiags().error(E->getLoc(), "internal error: histogram without "
-                                      "buckets");
-    return B.getInt64(0);
-  }
   exitIf(B.CreateICmpUGE(N, B.getInt64(S->Hist->Buckets)), E->getLoc(),
          "histogram index out of range");
   StatTotals T = emitStatTotals(*S, Key, E->getLoc(), N);

@@ -81,6 +81,10 @@ public:
   void emitForeachElement(ForeachStmt *S, const GlobalStorage &G,
                           llvm::Value *KeyPtr, llvm::Value *ValPtr,
                           unsigned State, llvm::ArrayRef<Home> Slice);
+  // CGForeachHist.cpp: foreach over the buckets of a @hist_*.
+  void emitHistForeach(ForeachStmt *S);
+  void emitHistSortedForeach(ForeachStmt *S, const GlobalStorage &G,
+                             unsigned Snapshot, unsigned State);
   // CGSlice.cpp
   llvm::SmallVector<Home, 4> emitSliceValues(const GlobalStorage &G,
                                              llvm::ArrayRef<Expr *> Slice);
@@ -101,6 +105,10 @@ public:
                        llvm::Value *Buf, unsigned State);
   void emitForeachSort(ForeachStmt *S, const GlobalStorage &G,
                        llvm::Value *Buf, unsigned State);
+  /// Sort the elements copied into Buf, then run the body on each.
+  void emitSortAndWalk(ForeachStmt *S, const GlobalStorage &G,
+                       llvm::Value *Buf, unsigned State,
+                       llvm::ArrayRef<Home> Slice);
   llvm::Value *foreachField(unsigned State, unsigned F);
   llvm::Value *loadField(unsigned State, unsigned F);
   void storeField(unsigned State, unsigned F, llvm::Value *V);
@@ -149,6 +157,10 @@ public:
   void emitHistBucketUpdate(llvm::Value *Rec, llvm::Value *V,
                             const HistogramSpec &H);
   void emitHistPrint(StatExtractExpr *E);
+  const GlobalStorage *histOperand(StatExtractExpr *E, llvm::Value *&Key);
+  /// Sum every CPU's bucket counts of S[Key] into the longs at Sums.
+  void emitHistSums(const GlobalStorage &S, llvm::Value *Key,
+                    llvm::Value *Sums);
   llvm::Value *emitHistBucketRead(ArrayIndex *E);
   void emitStatClear(const GlobalStorage &S, SMLoc Loc);
   void zeroFill(llvm::Value *P, unsigned Bytes);

@@ -5,6 +5,10 @@
 //   functions the body calls.
 // - Sorting by an aggregate (`@sum-`) needs a statistics array, and a
 //   statistics array has no plain value to bind (`v = [k] in stats`).
+// - The buckets of a histogram (`foreach (b in @hist_log(s))`) have one
+//   index, the bucket number, and no slices; they sort by that number or by
+//   their count. The loop walks a snapshot of the counts, so its body may
+//   change the statistic (as in stap).
 //
 //===----------------------------------------------------------------------===//
 #include "SemaImpl.h"
@@ -66,6 +70,8 @@ public:
     RecursiveVisitor::visitForeachStmt(F);
     if (!Checked.insert(F).second)
       return;
+    if (auto *H = llvm::dyn_cast_or_null<StatExtractExpr>(F->Array))
+      return checkHistogram(F, H);
     auto *Sym = llvm::dyn_cast_or_null<SymbolRef>(F->Array);
     const VarDecl *V = Sym ? Sym->getDecl() : nullptr;
     if (!V)
@@ -95,6 +101,26 @@ public:
 private:
   DiagnosticEngine &Diags;
   llvm::DenseSet<ForeachStmt *> Checked;
+
+  void checkHistogram(ForeachStmt *F, StatExtractExpr *H) {
+    std::string Hist = ("@" + spelling(H->getStatKind())).str();
+    if (F->Keys.size() != 1)
+      Diags.error(F->Keys.size() > 1 ? F->Keys[1]->getLoc() : F->getLoc(),
+                  "semantic error: the buckets of a histogram have one "
+                  "index, the bucket number: write 'foreach (b in " +
+                      Hist + "(...))'");
+    if (!F->Slice.empty())
+      Diags.error(F->Slice.front() ? F->Slice.front()->getLoc()
+                                   : F->getLoc(),
+                  "semantic error: the buckets of a histogram cannot be "
+                  "sliced; test the bucket number in the body");
+    if (F->HasSortAggregate)
+      Diags.error(F->getLoc(),
+                  "semantic error: histogram buckets sort by their number "
+                  "('b+', 'b-') or by their count ('" +
+                      Hist + "(...)+', '" + Hist + "(...)-'), not by @" +
+                      spelling(F->SortAggregate));
+  }
 };
 } // namespace
 

@@ -72,7 +72,10 @@ public:
     // stap's order of first reference: keys, array, value.
     for (SymbolRef *K : S->Keys)
       note(K, false, /*Write=*/true);
-    note(S->Array, /*Read=*/true, false);
+    if (llvm::isa_and_nonnull<StatExtractExpr>(S->Array))
+      traverse(S->Array); // a histogram's buckets: reads its statistic
+    else
+      note(S->Array, /*Read=*/true, false);
     if (S->ValueVar)
       note(S->ValueVar, false, /*Write=*/true);
     for (Expr *E : S->Slice)

@@ -314,6 +314,18 @@ public:
   void visitForeachStmt(ForeachStmt *F) {
     auto *Sym = llvm::dyn_cast_or_null<SymbolRef>(F->Array);
     VarDecl *V = Sym ? Sym->getDecl() : nullptr;
+    if (llvm::isa_and_nonnull<StatExtractExpr>(F->Array)) {
+      // Buckets of a histogram: the key is the bucket number, the value
+      // its count (ForeachCheck.cpp refuses more keys).
+      traverse(F->Array);
+      llvm::SmallVector<SymbolRef *, 2> Vars(F->Keys.begin(), F->Keys.end());
+      Vars.push_back(F->ValueVar);
+      for (SymbolRef *R : Vars)
+        if (VarDecl *D = R ? R->getDecl() : nullptr) {
+          unify(D->Ty, TypeKind::Long, R->getLoc(), "'" + D->getName() + "'");
+          setType(R, D->Ty);
+        }
+    }
     if (V) {
       markArity(V, F->Keys.size(), F->getLoc());
       if (V->Arity == int(F->Keys.size()))
