@@ -28,6 +28,9 @@ done
 [[ -x /usr/bin/time ]] || die "/usr/bin/time missing; run utils/install-deps.sh (package time)"
 
 work=$(mktemp -d /tmp/stapc-slice.XXXXXX)
+# Measure copies: the build dir may be rebuilt while this runs.
+mkdir "$work/bin"
+cp -p "$build/bin/stapc" "$build/bin/stapc-run" "$work/bin/"
 old_stats=$(sysctl -n kernel.bpf_stats_enabled)
 mounted_tracefs=
 cleanup() {
@@ -50,10 +53,10 @@ started=$(date +%s)
 
 python3 "$repo/bench/slice/measure.py" \
   --workdir "$work" --out "$work/figures.md" \
-  --stapc "$build/bin/stapc" --stapc-run "$build/bin/stapc-run" \
+  --stapc "$work/bin/stapc" --stapc-run "$work/bin/stapc-run" \
   --bpftrace "$(command -v bpftrace)" --bpftool "$(command -v bpftool)" \
   --clang "$(command -v clang-19)" --time /usr/bin/time --multiarch "$multiarch" \
-  --stp "$repo/examples/pagecache.stp" --bt "$repo/bench/slice/pagecache.bt" \
+  --stp "$repo/examples/pagecache.stp" --bt "$repo/bench/scripts/pagecache.bt" \
   --c-bpf-src "$repo/bench/c/pagecache.bpf.c" --c-loader-src "$repo/bench/c/pagecache.c" \
   --compile-reps "${COMPILE_REPS:-9}" --load-reps "${LOAD_REPS:-7}"
 
@@ -68,7 +71,7 @@ python3 "$repo/bench/slice/measure.py" \
   echo "- commit: $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- lib tools include 2>/dev/null || echo ' (lib/tools/include modified)')"
   echo "- kernel: $(uname -r); CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs"
   echo "- load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- $("$build/bin/stapc" --version | head -1) (build: $build)"
+  echo "- $("$work/bin/stapc" --version | head -1) (copied from $build/bin at the start)"
   echo "- $(bpftrace --version); $(bpftool version | head -1), $(bpftool version | sed -n 's/^using //p')"
   echo "- $(clang-19 --version | head -1)"
   echo
