@@ -73,10 +73,10 @@ python3 "$repo/bench/measure.py" \
   echo
   echo "## Machine and versions"
   echo
-  echo "- commit: $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- lib tools include 2>/dev/null || echo ' (lib/tools/include modified in the work tree; the stapc binary is the one in the build dir)')"
+  echo "- commit: $(git -C "$repo" rev-parse --short HEAD); compiler sources (lib tools include) last committed in $(git -C "$repo" log -1 --format=%h -- lib tools include)$(git -C "$repo" diff --quiet HEAD -- lib tools include 2>/dev/null || echo ', with uncommitted changes in the work tree (the measured binaries were built from that tree)')"
   echo "- kernel: $(uname -r); CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs"
   echo "- load average (1/5/15 min) before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- $("$work/bin/stapc" --version | head -1) (copied from $build/bin at the start; binary of $(date -r "$work/bin/stapc" '+%Y-%m-%d %H:%M'))"
+  echo "- $("$work/bin/stapc" --version | head -1) (copied from $build/bin at the start; binary of $(date -r "$work/bin/stapc" '+%Y-%m-%d %H:%M'), sha256 $(sha256sum "$work/bin/stapc" | cut -c1-12))"
   echo "- $(bpftrace --version); $(bpftool version | head -1), $(bpftool version | sed -n 's/^using //p')"
   echo "- $(clang-19 --version | head -1); libbpf-dev $(dpkg-query -W -f '${Version}' libbpf-dev 2>/dev/null || echo '?')"
   echo
