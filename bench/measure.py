@@ -392,8 +392,10 @@ def one_session(a, w, tool, tag):
     if res["check"] != "ok" or res.get("ns_per_event") is None:
         keep = os.path.join(a.keep_dir, f"failed-{tag}.txt")
         with open(keep, "w") as f:
+            others = [l for l in output.splitlines() if not l.startswith("getpid ")][:200]
             f.write(f"$ {shlex.join(argv)}\ncheck: {res['check']}\n--- stdout\n{output[:20000]}"
-                    f"\n--- stderr\n{stderr[:20000]}\n")
+                    f"\n--- stdout lines other than 'getpid N' (first 200)\n"
+                    + "\n".join(others) + f"\n--- stderr\n{stderr[:20000]}\n")
         progress(f"  {w.key} {tool}: {res['check']} (kept {keep})")
     return res
 
@@ -439,8 +441,8 @@ def parse_hist(text, tool):
 def lost_reported(tool, output, stderr):
     if tool == "stapc":
         m = re.search(r"WARNING: (\d+) output records were lost", stderr)
-    elif tool == "bpftrace":
-        m = re.search(r"Lost (\d+) events", output + "\n" + stderr)
+    elif tool == "bpftrace":  # One "Lost N events" line per perf-buffer loss.
+        return sum(int(n) for n in re.findall(r"Lost (\d+) events", output + "\n" + stderr))
     else:
         m = re.search(r"^dropped (\d+)$", stderr, re.M)
     return int(m.group(1)) if m else 0
@@ -453,6 +455,11 @@ def check_output(w, tool, output, stderr, generated, dpid, res):
         m = re.search(r"^Pid (\d+) added (\d+) pages$", output, re.M)
         if not m:
             return "no 'Pid N added M pages' line"
+        if int(m.group(1)) != dpid and int(m.group(2)) >= generated:
+            # Another process (a build on the shared machine) added more
+            # pages in the 5 s: the script may well be right; cannot tell.
+            return f"inconclusive: pid {m.group(1)}, not the driver {dpid}, reported " \
+                   f"busiest with {m.group(2)} pages (the driver added {generated})"
         if int(m.group(1)) != dpid or int(m.group(2)) < generated:
             return f"reported pid {m.group(1)} with {m.group(2)} pages; " \
                    f"expected the driver {dpid} with >= {generated}"
@@ -522,6 +529,7 @@ def summarise(runs):
              for k in ("attach", "rss", "ns_per_event", "ns_per_generated", "events", "xlated",
                        "verified", "driver_s", "drain_s", "progs")}
         s["ok"] = sum(1 for r in rs if r["check"] == "ok")
+        s["inconclusive"] = sum(1 for r in rs if r["check"].startswith("inconclusive"))
         s["n"] = len(rs)
         s["checks"] = sorted({r["check"] for r in rs if r["check"] != "ok"})
         s["delivered"] = [r.get("delivered") for r in rs]
@@ -570,7 +578,9 @@ def report(a, wls, comp, comp_cmds, load, runs):
     w_("|---|---|---:|---:|---:|---:|---:|---|")
     for w in wls:
         st, bt, c = (load[(w.key, t)] for t in TOOLS)
-        oks = ", ".join(f"{load[(w.key, t)]['ok']}/{load[(w.key, t)]['n']}" for t in TOOLS)
+        oks = ", ".join(f"{load[(w.key, t)]['ok']}/{load[(w.key, t)]['n']}"
+                        + (f" (+{load[(w.key, t)]['inconclusive']} inconclusive)"
+                           if load[(w.key, t)]['inconclusive'] else "") for t in TOOLS)
         w_(f"| {w.key} {w.name} | {w.hot_path} | {goal(st['ns_per_event'], c['ns_per_event'], 1.1)} | "
            f"{ratio(st['ns_per_generated'], c['ns_per_generated'])} | "
            f"{ratio(st['ns_per_event'], bt['ns_per_event'])} | {goal(st['rss'], c['rss'], 1.2)} | "
@@ -639,7 +649,7 @@ def report(a, wls, comp, comp_cmds, load, runs):
            f"{ratio(st['wall'], cl['wall'])} | {fmt(st['rss'], 1 / 1024, 1)} |")
 
     bad = [(k, t, load[(k, t)]["checks"]) for k, t in load if load[(k, t)]["checks"]]
-    w_("\n### Output checks that failed\n")
+    w_("\n### Output checks that failed or were inconclusive\n")
     if not bad:
         w_("None: every session's output was checked (see definitions) and was right.")
     for k, t, checks in bad:
