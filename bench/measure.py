@@ -567,11 +567,12 @@ def report(a, wls, comp, comp_cmds, load, runs):
     out = []
     w_ = out.append
     w_("### Goals per workload (stapc against the others, medians of this run)\n")
-    w_(f"Goals: ns/event ≤ 1.1× C; loader peak RSS ≤ 1.2× C; start → attached ≤ 2× C; "
+    w_(f"Goals: ns/event ≤ 1.1× C and ≤ 0.7× bpftrace; loader peak RSS ≤ 1.2× C; "
+       f"start → attached ≤ 2× C; "
        f"W5: 0 records lost. ✓ met, ✗ missed. \"BPF ns per generated event\" (not a goal) "
        f"divides the same BPF run time by the events the driver made instead of by the "
-       f"program runs: it does not depend on how many other processes' events the program "
-       f"filtered out in that window.\n")
+       f"program runs: other processes' events in the window dilute ns/event but add to "
+       f"this one (see definitions).\n")
     w_("| workload | hot path | ns/event stapc ÷ C | BPF ns per generated event stapc ÷ C | "
        "ns/event stapc ÷ bpftrace | RSS stapc ÷ C | attached stapc ÷ C | "
        "outputs right (stapc, bpftrace, C) |")
@@ -583,7 +584,7 @@ def report(a, wls, comp, comp_cmds, load, runs):
                            if load[(w.key, t)]['inconclusive'] else "") for t in TOOLS)
         w_(f"| {w.key} {w.name} | {w.hot_path} | {goal(st['ns_per_event'], c['ns_per_event'], 1.1)} | "
            f"{ratio(st['ns_per_generated'], c['ns_per_generated'])} | "
-           f"{ratio(st['ns_per_event'], bt['ns_per_event'])} | {goal(st['rss'], c['rss'], 1.2)} | "
+           f"{goal(st['ns_per_event'], bt['ns_per_event'], 0.7)} | {goal(st['rss'], c['rss'], 1.2)} | "
            f"{goal(st['attach'], c['attach'], 2.0)} | {oks} |")
     w5 = [w for w in wls if w.key == "W5"]
     if w5:
