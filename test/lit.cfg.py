@@ -41,6 +41,11 @@ def bpf_available():
 if bpf_available():
     config.available_features.add("bpf")
 
+# Feature `kprobes`: the kernel has the kprobe PMU (CONFIG_KPROBES). This
+# machine's kernel lacks it; the 6.1 guest has it.
+if os.path.isdir("/sys/bus/event_source/devices/kprobe"):
+    config.available_features.add("kprobes")
+
 # Feature `systemtap-corpus`: Debian's systemtap tapsets and examples exist.
 if os.path.isdir("/usr/share/systemtap/tapset"):
     config.available_features.add("systemtap-corpus")

@@ -6,6 +6,9 @@ using namespace stapc;
 void DiagnosticEngine::emit(SMLoc Loc, llvm::SourceMgr::DiagKind Kind,
                             const llvm::Twine &Msg,
                             llvm::ArrayRef<SMRange> Ranges) {
+  if (Loc.isValid() &&
+      !Printed.insert({Loc.getPointer(), int(Kind), Msg.str()}).second)
+    return;
   if (Kind == llvm::SourceMgr::DK_Error) {
     ++NumErrors;
     if (ErrorLimit && NumErrors > ErrorLimit) {

@@ -70,7 +70,7 @@ ProbeEmitter::enterCallback(StringRef Name,
                                    Frames, Tries, B.saveIP(),
                                    B.getCurrentDebugLocation()});
   std::string FnName =
-      ("probe_" + Twine(Index) + "_" + Name + "_" + Twine(CallbackCount++))
+      (this->Name + "_" + Name + "_" + Twine(CallbackCount++))
           .str();
   CB.Fn = CGM.createCallback(FnName, Params);
   Fn = CB.Fn;

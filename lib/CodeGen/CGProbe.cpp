@@ -10,8 +10,16 @@ using namespace stapc;
 using namespace llvm;
 
 ProbeEmitter::ProbeEmitter(CodeGenModule &CGM, const ProbeInstance &P,
-                           unsigned Index)
-    : CGM(CGM), Probe(P), Index(Index), B(CGM.getLLVMContext()) {}
+                           unsigned Index, Variant V)
+    : CGM(CGM), Probe(P), Index(Index), Var(V), Name(programName(Index, V)),
+      B(CGM.getLLVMContext()) {}
+
+std::string ProbeEmitter::programName(unsigned Index, Variant V) {
+  const char *Suffix = V == Variant::Kprobe        ? "_kp"
+                       : V == Variant::KprobeEntry ? "_kpe"
+                                                   : "";
+  return ("probe_" + Twine(Index) + Suffix).str();
+}
 
 static std::string quotePP(StringRef S) {
   std::string Out = "\"";
@@ -23,9 +31,12 @@ static std::string quotePP(StringRef S) {
   return Out + "\"";
 }
 
-/// ELF section (libbpf SEC name) and the loader's metadata line.
-static void describeAttach(const ProbeInstance &P, StringRef FnName,
-                           std::string &Section, std::string &Line) {
+/// ELF section (libbpf SEC name) and the loader's metadata line (none
+/// for the kprobe twins of a trampoline probe: its `alternative` line
+/// names them).
+static void describeAttach(const ProbeInstance &P, ProbeEmitter::Variant V,
+                           StringRef FnName, std::string &Section,
+                           std::string &Line) {
   std::string PP = quotePP(P.PP);
   switch (P.Kind) {
   case ProbeKind::Begin:
@@ -51,6 +62,16 @@ static void describeAttach(const ProbeInstance &P, StringRef FnName,
   case ProbeKind::Tracepoint:
     Section = "tp_btf/" + P.Tracepoint;
     Line = ("probe " + FnName + " event " + PP).str();
+    return;
+  case ProbeKind::KernelFunction:
+    if (V == ProbeEmitter::Variant::Main)
+      Section = (P.Return ? "fexit/" : "fentry/") + P.Function;
+    else
+      Section = (P.Return && V == ProbeEmitter::Variant::Kprobe ? "kretprobe/"
+                                                                : "kprobe/") +
+                P.Function;
+    if (V == ProbeEmitter::Variant::Main || P.KprobeOnly)
+      Line = ("probe " + FnName + " event " + PP).str();
     return;
   }
 }
@@ -108,15 +129,15 @@ Value *ProbeEmitter::getLocal(const VarDecl *V) {
 
 void ProbeEmitter::emit() {
   LLVMContext &C = B.getContext();
-  std::string Name = ("probe_" + Twine(Index)).str();
   auto *FT = FunctionType::get(B.getInt32Ty(), {B.getPtrTy()}, false);
   Fn = Function::Create(FT, GlobalValue::ExternalLinkage, Name,
                         CGM.getModule());
   std::string Section, Line;
-  describeAttach(Probe, Name, Section, Line);
+  describeAttach(Probe, Var, Name, Section, Line);
   Fn->setSection(Section);
   Fn->addFnAttr(Attribute::NoUnwind);
-  CGM.addProbeLine(Line);
+  if (!Line.empty())
+    CGM.addProbeLine(Line);
 
   DIBuilder &DIB = CGM.getDIBuilder();
   auto *VoidPtr = DIB.createPointerType(nullptr, 64);
@@ -138,12 +159,32 @@ void ProbeEmitter::emit() {
   B.SetInsertPoint(Entry);
   setLoc(Probe.Decl->getLoc());
   CtxArg = Fn->getArg(0);
+  auto *Ret0 = BasicBlock::Create(C, "return", Fn);
+  if (Var != Variant::Main && !Probe.KprobeOnly) {
+    // Twins are silent unless stapc-run chose them: loaders that attach
+    // every program (bpftool, skeletons) see each event once. Not a "?"
+    // section, which bpftool 7.1's loadall cannot pin.
+    Value *On = B.CreateLoad(B.getInt32Ty(), CGM.getKprobeTwinsVar(), true,
+                             "twins");
+    auto *Go = BasicBlock::Create(C, "twins.on", Fn);
+    B.CreateCondBr(B.CreateICmpEQ(On, B.getInt32(0)), Ret0, Go);
+    B.SetInsertPoint(Go);
+  }
+  if (Var == Variant::KprobeEntry) {
+    emitEntrySaver();
+    B.CreateBr(Ret0);
+    B.SetInsertPoint(ExitBB);
+    B.CreateBr(Ret0);
+    B.SetInsertPoint(Ret0);
+    B.CreateRet(B.getInt32(0));
+    return;
+  }
 
   // Event probes stop firing once the session is ending (exit() or an
   // uncaught error); begin/end/error probes are run by the loader itself.
   bool IsEvent = Probe.Kind == ProbeKind::Timer ||
-                 Probe.Kind == ProbeKind::Tracepoint;
-  auto *Ret0 = BasicBlock::Create(C, "return", Fn);
+                 Probe.Kind == ProbeKind::Tracepoint ||
+                 Probe.Kind == ProbeKind::KernelFunction;
   if (IsEvent) {
     Value *Exiting = B.CreateLoad(B.getInt32Ty(), CGM.getExitingVar(), true,
                                   "exiting");
@@ -151,6 +192,10 @@ void ProbeEmitter::emit() {
     B.CreateCondBr(B.CreateICmpNE(Exiting, B.getInt32(0)), Ret0, Run);
     B.SetInsertPoint(Run);
   }
+  // A kprobe twin reads the arguments from the registers (and the saved
+  // entry) into a trampoline-shaped array, so the body is the same code.
+  if (Var == Variant::Kprobe)
+    CtxArg = emitKprobeContext(Ret0);
 
   // Probes with strings or output records use this CPU's scratch area and
   // its busy flag; counting probes (most event probes) need neither, and
@@ -243,10 +288,9 @@ public:
 namespace {
 /// Whether a body has a loop (while, for, foreach, slices), also inside
 /// the user functions it calls.
-class LoopFinder : public RecursiveVisitor<LoopFinder> {
+class LoopFinder : public CallFollowingVisitor<LoopFinder> {
 public:
   bool Found = false;
-  llvm::DenseSet<FunctionDecl *> Seen;
   void visitWhileStmt(WhileStmt *) { Found = true; }
   void visitForStmt(ForStmt *) { Found = true; }
   void visitForeachStmt(ForeachStmt *) { Found = true; }
@@ -261,12 +305,6 @@ public:
     if (auto *A = dyn_cast<ArrayIndex>(S->getTarget()))
       if (llvm::any_of(A->getIndices(), [](Expr *K) { return !K; }))
         Found = true;
-  }
-  void visitFunctionCall(FunctionCall *E) {
-    RecursiveVisitor::visitFunctionCall(E);
-    if (FunctionDecl *F = E->getCallee())
-      if (Seen.insert(F).second)
-        traverse(F->Body);
   }
 };
 } // namespace
@@ -287,7 +325,32 @@ bool ProbeEmitter::needsScratch() {
 }
 
 void CodeGenModule::emitProbes() {
+  using Variant = ProbeEmitter::Variant;
   unsigned I = 0;
-  for (const ProbeInstance &P : Prog.Probes)
-    ProbeEmitter(*this, P, I++).emit();
+  for (const ProbeInstance &P : Prog.Probes) {
+    unsigned Index = I++;
+    if (P.Kind != ProbeKind::KernelFunction) {
+      ProbeEmitter(*this, P, Index).emit();
+      continue;
+    }
+    if (!P.KprobeOnly)
+      ProbeEmitter(*this, P, Index, Variant::Main).emit();
+    ProbeEmitter(*this, P, Index, Variant::Kprobe).emit();
+    bool NeedsEntry = P.Return && ProbeEmitter::returnReadsParams(P);
+    if (NeedsEntry)
+      ProbeEmitter(*this, P, Index, Variant::KprobeEntry).emit();
+    std::string Kp = ProbeEmitter::programName(Index, Variant::Kprobe);
+    std::string Kpe = NeedsEntry
+                          ? ProbeEmitter::programName(Index, Variant::KprobeEntry)
+                          : "-";
+    if (P.KprobeOnly) {
+      // The entry saver attaches like any event probe.
+      if (NeedsEntry)
+        addProbeLine("probe " + Kpe + " event " + quotePP(P.PP));
+    } else {
+      addProbeLine("alternative " +
+                   ProbeEmitter::programName(Index, Variant::Main) + " " + Kp +
+                   " " + Kpe);
+    }
+  }
 }

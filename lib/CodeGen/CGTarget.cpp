@@ -70,10 +70,14 @@ Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
     std::string Known;
     for (const ContextArg &A : Probe.Args)
       Known += (Known.empty() ? "$" : ", $") + A.Name;
-    CGM.getDiags().error(E->getLoc(),
+    if (CGM.firstReportAt(E->getLoc()))
+      CGM.getDiags().error(E->getLoc(),
                          "semantic error: unable to find target variable '" +
                              Sym->getName() + "' in probe '" + Probe.PP +
-                             "'" + (Known.empty() ? "" : " (it has: " + Known + ")"));
+                             "'" + (Known.empty() ? "" : " (it has: " + Known + ")") +
+                             (Name == "return" && Probe.Kind == ProbeKind::KernelFunction
+                                  ? "; $return exists in .return probes"
+                                  : ""));
     return B.getInt64(0);
   }
   // tp_btf context: an array of u64, one per prototype argument.

@@ -205,6 +205,14 @@ void CodeGenModule::emitRuntimeObjects() {
                             ".rodata", getLongDI(), true);
 }
 
+GlobalVariable *CodeGenModule::getKprobeTwinsVar() {
+  if (!KprobeTwins)
+    KprobeTwins = createDataVar(STAPC_KPROBE_TWINS_VAR, Type::getInt32Ty(Ctx),
+                                ConstantInt::get(Type::getInt32Ty(Ctx), 0),
+                                ".rodata", getIntDI(), true);
+  return KprobeTwins;
+}
+
 void CodeGenModule::finishScratchMap() {
   unsigned Size = alignTo8(ScratchSize);
   // Re-create the map definition with the final value type and move the
@@ -372,9 +380,18 @@ static std::string quote(StringRef S) {
   return Out + "\"";
 }
 
+/// The id of S in Table, adding it if new: code compiled twice (a function
+/// inlined at two calls, a probe's kprobe twin) shares its entries.
+static unsigned internString(std::vector<std::string> &Table, std::string S) {
+  auto It = llvm::find(Table, S);
+  if (It != Table.end())
+    return It - Table.begin();
+  Table.push_back(std::move(S));
+  return Table.size() - 1;
+}
+
 unsigned CodeGenModule::addFormat(StringRef Fmt) {
-  Formats.push_back(Fmt.str());
-  return Formats.size() - 1;
+  return internString(Formats, Fmt.str());
 }
 
 unsigned CodeGenModule::addError(SMLoc Loc, StringRef Message) {
@@ -386,8 +403,7 @@ unsigned CodeGenModule::addError(SMLoc Loc, StringRef Message) {
     if (C == '%')
       Where += '%';
   }
-  ErrorMessages.push_back((Message + " at " + Where).str());
-  return ErrorMessages.size() - 1;
+  return internString(ErrorMessages, (Message + " at " + Where).str());
 }
 
 unsigned CodeGenModule::addHistogram(const HistogramSpec &H) {
@@ -458,8 +474,20 @@ Function *CodeGenModule::createCallback(StringRef Name,
 GlobalVariable *CodeGenModule::createForeachBuffer(StringRef Name,
                                                   unsigned Entries,
                                                   unsigned ElementSize) {
+  // The twins of a kernel.function probe (fentry and kprobe variants, only
+  // one of which is loaded) share their buffers.
+  if (GlobalVariable *Existing = M->getNamedGlobal(Name))
+    return Existing;
   return createMap(Name, MapPerCpuArray, Entries, getIntDI(),
                    getCharArrayDI(ElementSize), 4, ElementSize);
+}
+
+GlobalVariable *CodeGenModule::createEntryArgsMap(StringRef Name,
+                                                 unsigned NumArgs) {
+  // Threads inside the function at once; more are counted as skipped.
+  constexpr unsigned MaxThreads = 4096;
+  return createMap(Name, MapHash, MaxThreads, getLongDI(),
+                   getCharArrayDI(8 * NumArgs), 8, 8 * NumArgs);
 }
 
 Function *CodeGenModule::getDeleteElementCallback() {

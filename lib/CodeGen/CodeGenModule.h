@@ -15,6 +15,7 @@
 #include "llvm/IR/DIBuilder.h"
 #include "llvm/IR/Module.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,10 @@ public:
   llvm::Module &getModule() { return *M; }
   llvm::DIBuilder &getDIBuilder() { return *DIB; }
   DiagnosticEngine &getDiags() { return Diags; }
+  /// True the first time for Loc: a body shared by many probe instances (a
+  /// wildcard's matches) reports an error about its code once, not per
+  /// instance.
+  bool firstReportAt(SMLoc Loc) { return ReportedLocs.insert(Loc.getPointer()).second; }
   const CodeGenOptions &getOptions() const { return Opts; }
   const Program &getProgram() const { return Prog; }
 
@@ -65,6 +70,8 @@ public:
   llvm::GlobalVariable *getExitingVar() const { return Exiting; }
   llvm::GlobalVariable *getDroppedVar() const { return Dropped; }
   llvm::GlobalVariable *getTargetPidVar() const { return TargetPid; }
+  /// STAPC_KPROBE_TWINS_VAR, created on first use.
+  llvm::GlobalVariable *getKprobeTwinsVar();
   llvm::GlobalVariable *getSkippedVar() const { return Skipped; }
   /// Record how the loader attaches a probe program (a .stapc.meta line).
   void addProbeLine(std::string Line) { ProbeLines.push_back(std::move(Line)); }
@@ -105,6 +112,10 @@ public:
   llvm::GlobalVariable *createForeachBuffer(llvm::StringRef Name,
                                             unsigned Entries,
                                             unsigned ElementSize);
+  /// A hash map from a thread (pid_tgid) to the NumArgs arguments a
+  /// kprobe saved at a function's entry for its kretprobe twin.
+  llvm::GlobalVariable *createEntryArgsMap(llvm::StringRef Name,
+                                           unsigned NumArgs);
   /// `long cb(map, key, value, ctx)` for bpf_for_each_map_elem that
   /// deletes each element it is given (for `delete array`).
   llvm::Function *getDeleteElementCallback();
@@ -148,6 +159,7 @@ public:
   static constexpr unsigned MaxCpus = 256;
 
 private:
+  std::set<const char *> ReportedLocs;
   void emitRuntimeObjects();
   void emitGlobals();
   void emitStatsGlobal(GlobalDecl *G, GlobalStorage &S);
@@ -186,6 +198,7 @@ private:
   llvm::GlobalVariable *RingBuf = nullptr, *Scratch = nullptr;
   llvm::GlobalVariable *Exiting = nullptr, *Dropped = nullptr;
   llvm::GlobalVariable *TargetPid = nullptr, *Skipped = nullptr;
+  llvm::GlobalVariable *KprobeTwins = nullptr;
   llvm::DenseMap<const VarDecl *, GlobalStorage> Globals;
   std::unique_ptr<BTFDIBuilder> BTFDI;
   llvm::Function *DeleteElementCallback = nullptr;

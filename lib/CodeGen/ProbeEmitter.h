@@ -27,8 +27,20 @@ struct RegexCode;
 
 class ProbeEmitter {
 public:
-  ProbeEmitter(CodeGenModule &CGM, const ProbeInstance &P, unsigned Index);
+  /// Which program of a probe instance to emit. A kernel.function probe
+  /// has a trampoline program (fentry/fexit) and a kprobe twin the loader
+  /// uses where trampolines cannot attach; a .return twin whose body reads
+  /// parameters also needs an entry kprobe that saves them.
+  enum class Variant { Main, Kprobe, KprobeEntry };
+
+  ProbeEmitter(CodeGenModule &CGM, const ProbeInstance &P, unsigned Index,
+               Variant V = Variant::Main);
   void emit();
+  /// The BPF program (function) name of instance Index's variant V.
+  static std::string programName(unsigned Index, Variant V);
+  /// Whether a .return probe's body reads parameters (not just $return),
+  /// so that its kprobe twin needs them saved at entry.
+  static bool returnReadsParams(const ProbeInstance &P);
 
   /// Where a local variable or an inlined function's result lives: a stack
   /// slot, or (in probes with loops, whose bodies run in callbacks that
@@ -295,9 +307,17 @@ public:
   unsigned ActionsOffset = 0; // scratch: MAXACTION accounting
   unsigned CallbackCount = 0;
 
+  // CGKernelFunction.cpp: the kprobe twins' view of the arguments, laid out
+  // like a trampoline's context (u64 args, then the return value).
+  llvm::Value *emitKprobeContext(llvm::BasicBlock *Skip);
+  void emitEntrySaver();
+  llvm::Value *readRegsArgs(llvm::Value *Regs, llvm::Value *Dst, unsigned N);
+
   CodeGenModule &CGM;
   const ProbeInstance &Probe;
   unsigned Index;
+  Variant Var;
+  std::string Name; // the BPF program's name
   BPFIRBuilder B;
   llvm::Function *Fn = nullptr;
   llvm::DISubprogram *SP = nullptr;

@@ -1,10 +1,13 @@
 //===- BTFKernelTypes.cpp -------------------------------------------------===//
 #include "BTFKernelTypes.h"
 
+#include "stapc/BTF/KernelFunctions.h"
 #include "stapc/BTF/Tracepoints.h"
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/GlobPattern.h"
+
+#include <bpf/btf.h>
 
 using namespace stapc;
 
@@ -70,6 +73,56 @@ bool BTFKernelTypes::getTracepointArgs(llvm::StringRef Name,
     A.BTFType = Proto->Args[I].TypeId;
     Args.push_back(std::move(A));
   }
+  return true;
+}
+
+const llvm::StringSet<> *BTFKernelTypes::traceable() {
+  if (!TriedTraceable) {
+    TriedTraceable = true;
+    if (Path.empty())
+      Traceable = readTraceableFunctions();
+  }
+  return Traceable ? &*Traceable : nullptr;
+}
+
+std::vector<std::string> BTFKernelTypes::findFunctions(llvm::StringRef Glob) {
+  KernelBTF *K = get();
+  if (!K)
+    return {};
+  auto Names = matchKernelFunctions(*K, Glob, traceable());
+  if (!Names) {
+    llvm::consumeError(Names.takeError());
+    return {};
+  }
+  return std::move(*Names);
+}
+
+bool BTFKernelTypes::isUntraceableFunction(llvm::StringRef Name) {
+  KernelBTF *K = get();
+  const llvm::StringSet<> *T = traceable();
+  return K && T && !T->count(Name) && !K->findByName(Name, BTF_KIND_FUNC).empty();
+}
+
+bool BTFKernelTypes::getFunctionArgs(llvm::StringRef Name,
+                                     std::vector<ContextArg> &Args,
+                                     uint32_t &ReturnType) {
+  KernelBTF *K = get();
+  if (!K)
+    return false;
+  auto Proto = findKernelFunction(*K, Name);
+  if (!Proto) {
+    llvm::consumeError(Proto.takeError());
+    return false;
+  }
+  for (size_t I = 0; I < Proto->Params.size(); ++I) {
+    ContextArg A;
+    A.Name = Proto->Params[I].Name.empty() ? "arg" + std::to_string(I + 1)
+                                           : Proto->Params[I].Name;
+    A.Index = I;
+    A.BTFType = Proto->Params[I].TypeId;
+    Args.push_back(std::move(A));
+  }
+  ReturnType = Proto->ReturnTypeId;
   return true;
 }
 

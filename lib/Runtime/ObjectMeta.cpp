@@ -113,6 +113,7 @@ private:
   bool parseTable(const LineFields &F, std::map<uint32_t, Format> &Table);
   bool parseHistogram(const LineFields &F);
   bool parseGlobal(const LineFields &F);
+  bool parseAlternative(const LineFields &F);
   bool fail(std::string Msg) {
     Error = "line " + std::to_string(LineNo) + ": " + std::move(Msg);
     return false;
@@ -180,6 +181,8 @@ bool MetaParser::parseLine(const LineFields &F) {
     return parseHistogram(F);
   if (F.Words[0] == "global")
     return parseGlobal(F);
+  if (F.Words[0] == "alternative")
+    return parseAlternative(F);
   if (F.Words[0] == "maxerrors") {
     if (F.Quoted || F.Words.size() != 2 || !parseNumber(F.Words[1], Meta.MaxErrors))
       return fail("expected 'maxerrors N'");
@@ -214,6 +217,19 @@ bool MetaParser::parseProbe(const LineFields &F) {
     return fail("unknown probe kind '" + std::string(Kind) + "'");
   }
   Meta.Probes.push_back(std::move(P));
+  return true;
+}
+
+bool MetaParser::parseAlternative(const LineFields &F) {
+  if (F.Quoted || F.Words.size() != 4)
+    return fail("expected 'alternative MAIN KPROBE ENTRY|-'");
+  AlternativeDecl A;
+  A.Trampoline = std::string(F.Words[1]);
+  A.Kprobe = std::string(F.Words[2]);
+  if (F.Words[3] != "-")
+    A.KprobeEntry = std::string(F.Words[3]);
+  A.Line = LineNo;
+  Meta.Alternatives.push_back(std::move(A));
   return true;
 }
 

@@ -15,6 +15,7 @@
 #include "Globals.h"
 #include "LibbpfLog.h"
 #include "TargetCommand.h"
+#include "Trampolines.h"
 #include "stapc/Object/RecordFormat.h"
 #include "stapc/Runtime/ObjectMeta.h"
 #include "stapc/Runtime/RecordReader.h"
@@ -96,6 +97,7 @@ private:
   unsigned ReportedCommandSignal = 0;
   void printGlobals();
   bool attachProbes();
+  std::string kprobeAttachHint(const std::string &LibbpfLog) const;
   void pollUntilStop();
   bool shouldStop();
   void drain();
@@ -123,6 +125,7 @@ private:
   std::unique_ptr<RecordReader> Reader;
   BssGlobals Bss;
   AttachedProbes Attached;
+  KernelFunctionChoice KernelFunctions;
   TargetCommand Child;
   Clock::time_point PhaseStart = Clock::now();
   Clock::time_point Deadline;
@@ -150,6 +153,10 @@ bool Session::openObject() {
                 (Log.empty() ? "" : "\n" + Log));
   }
   Obj.reset(O);
+  std::string Err;
+  if (!chooseKernelFunctionPrograms(O, Meta, Opts.ForceKprobes, Opts.Verbosity,
+                                    KernelFunctions, Err))
+    return fail("'" + Opts.ObjectPath + "': " STAPC_META_SECTION " " + Err);
   for (const ProbeDecl &P : Meta.Probes)
     if (!bpf_object__find_program_by_name(O, P.Program.c_str()))
       return fail("'" + Opts.ObjectPath + "': " STAPC_META_SECTION " line " +
@@ -162,7 +169,6 @@ bool Session::openObject() {
       return fail(Err);
     Target = Child.pid();
   }
-  std::string Err;
   if (!setRodataInteger(O, STAPC_TARGET_PID_VAR, Target, Err))
     return fail(Err);
   return true;
@@ -283,10 +289,28 @@ bool Session::attachProbes() {
       OK = Attached.attachPerf(Obj.get(), P, Err);
     if (!OK) {
       std::string Log = takeLibbpfLog();
+      if (KernelFunctions.isKprobe(P.Program))
+        Err += kprobeAttachHint(Log);
       return fail(Err + (Log.empty() ? "" : "\n" + Log));
     }
   }
   return true;
+}
+
+/// A kernel.function probe's kprobe twin did not attach: say whether the
+/// kernel lacks kprobes and why trampolines were not used instead.
+std::string Session::kprobeAttachHint(const std::string &LibbpfLog) const {
+  std::string Hint;
+  if (access("/sys/bus/event_source/devices/kprobe", F_OK) != 0 &&
+      LibbpfLog.find("kprobe") != std::string::npos)
+    Hint = "\n  this kernel has no kprobes (CONFIG_KPROBES)";
+  if (Opts.ForceKprobes)
+    Hint += "\n  without --kprobes, fentry/fexit is tried first";
+  else if (!KernelFunctions.NoTrampolines.empty())
+    Hint += "\n  fentry/fexit cannot be used either: " + KernelFunctions.NoTrampolines;
+  if (!Hint.empty())
+    Hint += "\n  probe a tracepoint instead (kernel.trace(\"...\"), stapc -l 'kernel.trace(\"*\")')";
+  return Hint;
 }
 
 bool Session::shouldStop() {

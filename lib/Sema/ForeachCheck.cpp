@@ -19,11 +19,10 @@ using namespace stapc;
 
 namespace {
 /// Finds a write to one array inside a statement, following calls.
-class ArrayWriteFinder : public RecursiveVisitor<ArrayWriteFinder> {
+class ArrayWriteFinder : public CallFollowingVisitor<ArrayWriteFinder> {
 public:
   explicit ArrayWriteFinder(const VarDecl *Array) : Array(Array) {}
   SMLoc Found;
-  llvm::DenseSet<FunctionDecl *> Seen;
 
   void note(Expr *Target) {
     if (Found.isValid())
@@ -50,12 +49,6 @@ public:
   void visitDeleteStmt(DeleteStmt *S) {
     note(S->getTarget());
     RecursiveVisitor::visitDeleteStmt(S);
-  }
-  void visitFunctionCall(FunctionCall *E) {
-    RecursiveVisitor::visitFunctionCall(E);
-    if (FunctionDecl *F = E->getCallee())
-      if (Seen.insert(F).second)
-        traverse(F->Body);
   }
 
 private:

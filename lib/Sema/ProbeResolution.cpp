@@ -183,6 +183,113 @@ static bool resolvePerf(SemaImpl &S, const ProbePoint &P, ProbeInstance &I) {
   return true;
 }
 
+/// kernel.function("pattern")[.call|.return], kprobe.function("f")[.return]
+/// and module("m").function(...): one instance per matching BTF function.
+static bool resolveKernelFunction(SemaImpl &S, const ProbePoint &P,
+                                  const ProbeInstance &Base) {
+  PointView V{P};
+  bool Kprobe = V.name(0) == "kprobe";
+  size_t FnIdx = 1;
+  if (V.name(0) == "module") {
+    StringRef Module;
+    if (!stringArg(V.comp(0), Module) || (Module != "kernel" && Module != "vmlinux")) {
+      S.Diags.error(V.comp(0).Loc,
+                    "module(\"...\").function probes are not supported yet "
+                    "(module BTF); only kernel.function works");
+      return false;
+    }
+  }
+  StringRef Pattern;
+  if (!stringArg(V.comp(FnIdx), Pattern)) {
+    S.Diags.error(V.comp(FnIdx).Loc, "'" + V.name(0) + ".function' needs a "
+                                     "string argument: " + V.name(0) +
+                                     ".function(\"vfs_read\")");
+    return false;
+  }
+  // stap's DWARF-only forms: a source file or line in the pattern.
+  if (Pattern.contains('@') || Pattern.contains(':')) {
+    S.Diags.error(V.comp(FnIdx).Arg->getLoc(),
+                  "function patterns with a source file or line ('" + Pattern +
+                      "') need kernel debuginfo, which stapc does not use; "
+                      "name the function only");
+    return false;
+  }
+  bool Return = false;
+  StringRef WrittenSuffix; // pp() keeps the suffix the user wrote
+  if (V.size() > FnIdx + 1) {
+    WrittenSuffix = V.name(FnIdx + 1);
+    StringRef Suffix = V.name(FnIdx + 1);
+    if (V.size() == FnIdx + 2 && (Suffix == "return" || Suffix == "call")) {
+      Return = Suffix == "return";
+    } else if (Suffix == "statement" || Suffix == "inline" || Suffix == "label" ||
+               Suffix == "callee" || Suffix == "callees" || Suffix == "exported") {
+      S.Diags.error(V.comp(FnIdx + 1).Loc,
+                    "'." + Suffix + "' probes need kernel debuginfo (DWARF), "
+                    "which stapc does not use; probe the function's entry or "
+                    ".return instead");
+      return false;
+    } else {
+      S.Diags.error(V.comp(FnIdx + 1).Loc,
+                    "unknown component '." + Suffix + "' after function(...); "
+                    "expected .call or .return");
+      return false;
+    }
+  }
+  if (!S.Opts.Types) {
+    S.Diags.error(P.Loc, "kernel.function probes need kernel BTF (none could "
+                         "be read; pass --btf FILE)");
+    return false;
+  }
+  std::vector<std::string> Names = S.Opts.Types->findFunctions(Pattern);
+  if (Names.empty()) {
+    if (P.Optional || P.Sufficient)
+      return true;
+    if (S.Opts.Types->isUntraceableFunction(Pattern))
+      S.Diags.error(V.comp(FnIdx).Arg->getLoc(),
+                    "semantic error: kernel function '" + Pattern +
+                        "' cannot be probed: the kernel does not list it as "
+                        "traceable (notrace or inlined; see "
+                        "available_filter_functions)");
+    else
+      S.Diags.error(V.comp(FnIdx).Arg->getLoc(),
+                    "semantic error: no kernel function matches '" + Pattern +
+                        "' (BTF has none by that name; inlined and static "
+                        "functions may be missing)");
+    return false;
+  }
+  // One BPF program per function; stap's huge wildcards would take minutes
+  // to load and attach.
+  constexpr size_t MaxFunctions = 512;
+  if (Names.size() > MaxFunctions) {
+    S.Diags.error(V.comp(FnIdx).Arg->getLoc(),
+                  "'" + Pattern + "' matches " + llvm::Twine(Names.size()) +
+                      " kernel functions; stapc attaches one program per "
+                      "function, at most " + llvm::Twine(MaxFunctions) +
+                      ": narrow the pattern");
+    return false;
+  }
+  for (const std::string &Name : Names) {
+    ProbeInstance I = Base;
+    I.Kind = ProbeKind::KernelFunction;
+    I.Function = Name;
+    I.Return = Return;
+    I.KprobeOnly = Kprobe;
+    I.PP = (V.name(0) == "module" ? "module(\"kernel\")." : Kprobe ? "kprobe." : "kernel.") +
+           std::string("function(\"") + Name + "\")" +
+           (WrittenSuffix.empty() ? "" : "." + WrittenSuffix.str());
+    S.Opts.Types->getFunctionArgs(Name, I.Args, I.ReturnType);
+    if (Return && I.ReturnType) {
+      ContextArg R;
+      R.Name = "return";
+      R.Index = I.Args.size(); // fexit: the return value follows the arguments
+      R.BTFType = I.ReturnType;
+      I.Args.push_back(std::move(R));
+    }
+    S.Prog.Probes.push_back(std::move(I));
+  }
+  return true;
+}
+
 /// Whether a probe point component written by the user (which may hold
 /// wildcards and brace alternatives) matches an alias's component.
 static bool componentMatches(const ProbePointComponent &User,
@@ -348,11 +455,17 @@ bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
     }
     return true;
   }
+  if ((Head == "kernel" || Head == "kprobe") && V.size() >= 2 &&
+      V.name(1) == "function")
+    return resolveKernelFunction(*this, P, Base);
+  if (Head == "module" && V.size() >= 2 && V.name(1) == "function")
+    return resolveKernelFunction(*this, P, Base);
   if (P.Optional || P.Sufficient) // `!` implies `?`, as in stap
     return true;
   Diags.error(P.Loc, "semantic error: probe point '" + Base.PP +
                          "' is not supported by stapc (yet); supported: "
-                         "begin, end, error, never, timer.*, perf.*, kernel.trace");
+                         "begin, end, error, never, timer.*, perf.*, kernel.trace, "
+                         "kernel.function");
   return false;
 }
 

@@ -19,6 +19,7 @@ static void usage(std::FILE *To) {
              "  -c CMD    run CMD (via /bin/sh) once probes are attached; stop when it exits\n"
              "  -x PID    set target() to PID\n"
              "  -T SECS   stop after SECS seconds\n"
+             "  --kprobes attach kernel.function probes with kprobes, not fentry/fexit\n"
              "  -v        report the time each phase took (-vv: libbpf messages)\n"
              "  -h        show this help\n",
              To);
@@ -34,7 +35,10 @@ static bool parseNumber(const char *S, double &Out) {
 int main(int argc, char **argv) {
   SessionOptions Opts;
   int C;
-  while ((C = getopt(argc, argv, "+o:c:x:T:vh")) != -1) {
+  static const option Long[] = {{"kprobes", no_argument, nullptr, 'K'},
+                                {"help", no_argument, nullptr, 'h'},
+                                {nullptr, 0, nullptr, 0}};
+  while ((C = getopt_long(argc, argv, "+o:c:x:T:vh", Long, nullptr)) != -1) {
     double N;
     switch (C) {
     case 'o': Opts.OutputPath = optarg; break;
@@ -54,6 +58,7 @@ int main(int argc, char **argv) {
       Opts.TimeoutSeconds = N;
       break;
     case 'v': ++Opts.Verbosity; break;
+    case 'K': Opts.ForceKprobes = true; break;
     case 'h': usage(stdout); return 0;
     default: usage(stderr); return 1;
     }

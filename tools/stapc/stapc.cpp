@@ -76,6 +76,10 @@ static cl::opt<std::string> TargetPid("x", cl::desc("Set target() to PID"),
                                       cl::value_desc("PID"), cl::cat(StapcCat));
 static cl::opt<std::string> Timeout("T", cl::desc("Stop after SECS seconds"),
                                     cl::value_desc("SECS"), cl::cat(StapcCat));
+static cl::opt<bool> ForceKprobes(
+    "kprobes",
+    cl::desc("Attach kernel.function probes with kprobes instead of fentry/fexit"),
+    cl::cat(StapcCat));
 static cl::opt<std::string> ListPattern(
     "l", cl::desc("List the probe points matching PROBE (as stap -l)"),
     cl::value_desc("PROBE"), cl::cat(StapcCat));
@@ -168,6 +172,8 @@ static int compileAndRun(Compilation &C, const char *Argv0) {
     Args.insert(Args.end(), {"-x", TargetPid});
   if (!Timeout.empty())
     Args.insert(Args.end(), {"-T", Timeout});
+  if (ForceKprobes)
+    Args.push_back("--kprobes");
   // LLVM opens files close-on-exec; this one must survive the exec.
   fcntl(FD, F_SETFD, 0);
   Args.push_back("/proc/self/fd/" + std::to_string(FD));

@@ -130,6 +130,24 @@ TEST(ObjectMetaTest, MalformedLines) {
   EXPECT_EQ(errorOf("stapc-meta 1\nerror -1 \"a\"\n"), "line 2: expected 'error ID \"TEXT\"'");
 }
 
+TEST(ObjectMetaTest, Alternatives) {
+  auto M = parse("stapc-meta 1\n"
+                 "probe probe_0 event \"kernel.function(\\\"f\\\")\"\n"
+                 "alternative probe_0 probe_0_kp -\n"
+                 "alternative probe_1 probe_1_kp probe_1_kpe\n");
+  ASSERT_TRUE(M);
+  ASSERT_EQ(M->Alternatives.size(), 2u);
+  EXPECT_EQ(M->Alternatives[0].Trampoline, "probe_0");
+  EXPECT_EQ(M->Alternatives[0].Kprobe, "probe_0_kp");
+  EXPECT_EQ(M->Alternatives[0].KprobeEntry, "");
+  EXPECT_EQ(M->Alternatives[0].Line, 3u);
+  EXPECT_EQ(M->Alternatives[1].KprobeEntry, "probe_1_kpe");
+  EXPECT_EQ(errorOf("stapc-meta 1\nalternative a b\n"),
+            "line 2: expected 'alternative MAIN KPROBE ENTRY|-'");
+  EXPECT_EQ(errorOf("stapc-meta 1\nalternative a b c \"x\"\n"),
+            "line 2: expected 'alternative MAIN KPROBE ENTRY|-'");
+}
+
 TEST(ObjectMetaTest, MalformedPerf) {
   const char *Usage =
       "line 2: expected 'probe PROG perf TYPE CONFIG period|freq N all|one \"POINT\"'";

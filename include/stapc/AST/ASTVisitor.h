@@ -10,6 +10,7 @@
 
 #include "stapc/AST/AST.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/ErrorHandling.h"
 
 namespace stapc {
@@ -192,6 +193,24 @@ public:
   void visitGlobalDecl(GlobalDecl *D) { traverse(D->Init); }
   void visitFunctionDecl(FunctionDecl *D) { traverse(D->Body); }
   void visitEmbeddedDecl(EmbeddedDecl *) {}
+};
+
+/// A RecursiveVisitor that also walks the body of every user function the
+/// visited code calls, once each: what a probe's code does includes what
+/// its callees do. Derived classes that override visitFunctionCall call
+/// this version to keep following calls.
+template <typename Derived>
+class CallFollowingVisitor : public RecursiveVisitor<Derived> {
+public:
+  void visitFunctionCall(FunctionCall *E) {
+    RecursiveVisitor<Derived>::visitFunctionCall(E);
+    if (FunctionDecl *F = E->getCallee())
+      if (Seen.insert(F).second)
+        this->traverse(F->Body);
+  }
+
+private:
+  llvm::DenseSet<FunctionDecl *> Seen;
 };
 
 } // namespace stapc

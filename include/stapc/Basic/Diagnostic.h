@@ -16,6 +16,9 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <set>
+#include <tuple>
+
 #include <string>
 
 namespace stapc {
@@ -68,6 +71,10 @@ private:
   bool WarningsAsErrors = false;
   bool SuppressWarnings = false;
   bool LimitReported = false;
+  /// Located diagnostics already printed: the same code compiled twice
+  /// (a function inlined at two calls, a probe's kprobe twin) reports each
+  /// problem once.
+  std::set<std::tuple<const char *, int, std::string>> Printed;
 };
 
 } // namespace stapc

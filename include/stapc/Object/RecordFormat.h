@@ -54,6 +54,12 @@ typedef int64_t stapc_s64;
  * -c child's pid, 0 otherwise. */
 #define STAPC_TARGET_PID_VAR "stapc_target_pid"
 
+/* Global (s32, in .rodata) the loader sets to 1 before load when it uses
+ * the kprobe twins of kernel.function probes; at 0 the twins return at
+ * once, so a plain libbpf loader that attaches every program sees each
+ * event once (the verifier prunes the dead branch). */
+#define STAPC_KPROBE_TWINS_VAR "stapc_kprobe_twins"
+
 /* First word of the metadata text. */
 #define STAPC_META_MAGIC "stapc-meta"
 

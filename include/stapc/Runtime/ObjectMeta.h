@@ -62,10 +62,22 @@ struct GlobalVarDecl {
   bool isArray() const { return !Keys.empty(); }
 };
 
+/// An `alternative MAIN KPROBE ENTRY|-` line: a kernel.function probe
+/// whose trampoline program MAIN (fentry/fexit, declared by its own
+/// `probe` line) has a kprobe twin KPROBE for kernels where trampolines
+/// cannot attach; ENTRY is the twin's entry-argument saver, if any.
+struct AlternativeDecl {
+  std::string Trampoline;
+  std::string Kprobe;
+  std::string KprobeEntry; ///< Empty when the line says `-`.
+  unsigned Line = 0;
+};
+
 struct ObjectMeta {
   unsigned Version = 0;
   std::vector<ProbeDecl> Probes; ///< In metadata (object) order.
   std::vector<GlobalVarDecl> Globals; ///< In print order.
+  std::vector<AlternativeDecl> Alternatives;
   std::map<uint32_t, Format> Formats;
   std::map<uint32_t, Format> Errors;
   std::map<uint32_t, HistogramLayout> Histograms;

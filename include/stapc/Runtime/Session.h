@@ -14,6 +14,7 @@ struct SessionOptions {
   int64_t TargetPid = 0;  ///< -x PID.
   double TimeoutSeconds = 0; ///< -T SECS; 0 = none.
   int Verbosity = 0;      ///< -v count.
+  bool ForceKprobes = false; ///< --kprobes: no fentry/fexit for kernel.function.
 };
 
 /// Loads, attaches, runs and tears down the object. Returns the process

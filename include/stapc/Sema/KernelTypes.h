@@ -30,6 +30,17 @@ public:
   /// kernel has no such tracepoint.
   virtual bool getTracepointArgs(llvm::StringRef Name,
                                  std::vector<ContextArg> &Args) = 0;
+  /// Kernel functions matching Glob that can be probed (on the running
+  /// kernel: those ftrace lists as traceable), sorted.
+  virtual std::vector<std::string> findFunctions(llvm::StringRef Glob) = 0;
+  /// Whether kernel function Name exists in BTF but cannot be traced
+  /// (notrace, or inlined everywhere), for a precise diagnostic.
+  virtual bool isUntraceableFunction(llvm::StringRef Name) = 0;
+  /// Parameters of kernel function Name and its return type (0: void);
+  /// false if BTF has no such function.
+  virtual bool getFunctionArgs(llvm::StringRef Name,
+                               std::vector<ContextArg> &Args,
+                               uint32_t &ReturnType) = 0;
   /// A C spelling of a BTF type, for listings ("struct task_struct *").
   virtual std::string typeName(uint32_t BTFType) = 0;
 };

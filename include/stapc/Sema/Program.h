@@ -25,6 +25,7 @@ enum class ProbeKind : uint8_t {
   Error,      // runs at the end instead of End after a fatal error
   Timer,      // a perf event: timer.* (software cpu-clock) and perf.*
   Tracepoint, // tp_btf/<name>
+  KernelFunction, // fentry/fexit, with a kprobe/kretprobe twin
 };
 
 /// A typed argument of the probe's context (`$prev` in a tracepoint).
@@ -51,6 +52,10 @@ struct ProbeInstance {
   uint64_t PerfConfig = 0; //   (default: PERF_TYPE_SOFTWARE cpu-clock)
   bool PerfFrequency = false; // Timer: PeriodNs is a frequency in Hz
   std::string Tracepoint;  // Tracepoint name (no system prefix)
+  std::string Function;    // KernelFunction: the kernel function
+  bool Return = false;     // KernelFunction: .return (fexit/kretprobe)
+  bool KprobeOnly = false; // KernelFunction: kprobe.function (no fentry)
+  uint32_t ReturnType = 0; // KernelFunction: BTF type of $return (0: void)
   std::vector<ContextArg> Args;
 
   /// Locals of this probe's body (filled by Sema).
@@ -59,6 +64,10 @@ struct ProbeInstance {
   /// locals (also in Locals) holding the last successful `=~` match's text
   /// and its status (0: none or failed; else 1 + its subexpression count).
   VarDecl *MatchText = nullptr, *MatchStatus = nullptr;
+  /// When it calls matched(n) for n > 0: MatchGroups[n] is a hidden local
+  /// (also in Locals) with group n's span in the match text, or -1 (see
+  /// lib/CodeGen/CGRegexGroups.cpp); null for the groups it never reads.
+  std::vector<VarDecl *> MatchGroups;
 };
 
 /// The buckets of a statistic used with @hist_log or @hist_linear. stap

@@ -174,3 +174,31 @@ btf_trace_sched_kthread_stop_ret __keep_sched_kthread_stop_ret;
 struct task_struct *__keep_task;
 struct hrtimer *__keep_hrtimer;
 struct mm_struct *__keep_mm;
+
+/* Kernel functions for kernel.function probes: their FUNC records give the
+ * parameter names and types, the FUNC_PROTO's type the return type. */
+typedef long long loff_t;
+typedef unsigned long size_t;
+typedef long ssize_t;
+struct inode;
+struct file {
+  unsigned int f_flags;
+  loff_t f_pos;
+  struct inode *f_inode;
+};
+__attribute__((noinline)) ssize_t vfs_read(struct file *file, char *buf,
+                                           size_t count, loff_t *pos)
+{
+  return (ssize_t)count;
+}
+__attribute__((noinline)) ssize_t vfs_write(struct file *file, const char *buf,
+                                            size_t count, loff_t *pos)
+{
+  return (ssize_t)count;
+}
+__attribute__((noinline)) void schedule(void) {}
+/* The BPF target cannot define functions of more than five arguments; an
+ * extern declaration whose address is taken still gets a FUNC record. */
+extern long seven_args(long a1, long a2, long a3, long a4, long a5, long a6,
+                       long a7);
+void *__keep_seven_args = seven_args;
