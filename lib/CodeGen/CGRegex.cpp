@@ -122,6 +122,7 @@ void ProbeEmitter::recordMatch(RegexCode &Code, Value *Ctx, Value *Copy,
       {getLocal(Probe.MatchText),
        B.CreateTrunc(B.CreateAdd(Chars, B.getInt64(1)), B.getInt32Ty()), From},
       "matched");
+  emitGroupSpans(*this, Code, Ctx, Len, Begin, End); // CGRegexGroups.cpp
   B.CreateStore(B.getInt64(Code.Compiled.P->getNumGroups() + 1), Status);
   B.CreateBr(Done);
   B.SetInsertPoint(Done);
@@ -140,6 +141,48 @@ Value *ProbeEmitter::emitMatchResult(FunctionCall *E, BuiltinID ID) {
     return B.CreateSub(Status, B.getInt64(1));
   // A copy: a later `=~` in the same expression must not change this value.
   Value *Slot = allocStringSlot();
-  copyString(Slot, getLocal(Probe.MatchText));
+  int64_t N = 0;
+  if (ID == BuiltinID::Matched)
+    N = cast<IntegerLiteral>(E->getArgs()[0])->getValue(); // Sema checked
+  if (N == 0) {
+    copyString(Slot, getLocal(Probe.MatchText));
+    return Slot;
+  }
+  // Group N of the last match: its span in the match text (CGRegexGroups.cpp),
+  // "" when it did not take part, as in stap.
+  exitIf(B.CreateICmpSLE(Status, B.getInt64(N)), E->getLoc(),
+         ("matched(" + Twine(N) +
+          "): the regular expression of the last successful '=~' has fewer "
+          "than " +
+          Twine(N) + " parenthesised subexpressions")
+             .str());
+  // The span goes through scratch memory (the result slot, volatile; at
+  // least 8 bytes): the verifier then does not follow the copy's offset
+  // and size back to the group local and mark it precise, so the paths of
+  // several matched(n) (group set or not, clamped or not) prune after each
+  // copy instead of multiplying.
+  B.CreateStore(
+      B.CreateLoad(B.getInt64Ty(), getLocal(Probe.MatchGroups[N])), Slot,
+      /*isVolatile=*/true);
+  Value *Span =
+      B.CreateLoad(B.getInt64Ty(), Slot, /*isVolatile=*/true, "group.span");
+  Value *Unset = B.CreateICmpSLT(Span, B.getInt64(0));
+  unsigned Max = CGM.getOptions().MaxStringLen;
+  Value *Start = B.CreateSelect(
+      Unset, B.getInt64(0),
+      B.CreateAnd(B.CreateLShr(Span, 16),
+                  B.getInt64(regexSubjectBytes(Max) - 1)));
+  Value *Chars = B.CreateSelect(Unset, B.getInt64(0),
+                                B.CreateAnd(Span, B.getInt64(0xffff)));
+  Chars = B.CreateSelect(B.CreateICmpUGT(Chars, B.getInt64(Max - 1)),
+                         B.getInt64(Max - 1), Chars);
+  Value *From =
+      B.CreateGEP(B.getInt8Ty(), getLocal(Probe.MatchText), Start);
+  // The group holds no NUL: this copies Chars bytes and the NUL.
+  B.createHelperCall(
+      BPFHelper::ProbeReadKernelStr, B.getInt64Ty(),
+      {Slot, B.CreateTrunc(B.CreateAdd(Chars, B.getInt64(1)), B.getInt32Ty()),
+       From},
+      "group");
   return Slot;
 }

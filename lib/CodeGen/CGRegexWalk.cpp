@@ -77,6 +77,14 @@ private:
   Value *step(Value *State, Value *Byte);
   void returnIf(Value *Cond, int64_t Ret);
   void markIfAccepting(Value *State, Value *Pos);
+  Value *accepting(Value *State) {
+    return B.CreateICmpUGE(State, B.getInt64(D.FirstAccepting));
+  }
+  Value *bitAddress(Value *Pos, Value *&Bit);
+  Value *inBitmap(Value *Pos);
+  void setBitIf(Value *Cond, Value *Pos);
+  void emitSubForward(Value *State, Value *Index);
+  void emitSubReverse(Value *State, Value *Index);
 };
 } // namespace
 
@@ -142,12 +150,99 @@ void WalkerEmitter::markIfAccepting(Value *State, Value *Pos) {
   Function *Fn = B.GetInsertBlock()->getParent();
   auto *Mark = BasicBlock::Create(B.getContext(), "walk.mark", Fn);
   auto *Cont = BasicBlock::Create(B.getContext(), "walk.next", Fn);
-  B.CreateCondBr(B.CreateICmpUGE(State, B.getInt64(D.FirstAccepting)), Mark,
-                 Cont);
+  B.CreateCondBr(accepting(State), Mark, Cont);
   B.SetInsertPoint(Mark);
   B.CreateStore(Pos, slot(WalkMark));
   B.CreateBr(Cont);
   B.SetInsertPoint(Cont);
+}
+
+/// The byte of the position bitmap that holds Pos, and Pos's bit in it.
+Value *WalkerEmitter::bitAddress(Value *Pos, Value *&Bit) {
+  Value *Bits = B.CreateLoad(B.getPtrTy(), slot(WalkBits), "bits");
+  Value *P = B.CreateAnd(Pos, posMask());
+  Bit = B.CreateTrunc(B.CreateShl(B.getInt64(1), B.CreateAnd(P, 7)),
+                      B.getInt8Ty());
+  return B.CreateGEP(B.getInt8Ty(), Bits, B.CreateLShr(P, 3));
+}
+
+/// i1: the walk is not filtered, or Pos is in the bitmap.
+Value *WalkerEmitter::inBitmap(Value *Pos) {
+  Value *Bit;
+  Value *Byte = B.CreateLoad(B.getInt8Ty(), bitAddress(Pos, Bit));
+  Value *Set = B.CreateICmpNE(B.CreateAnd(Byte, Bit), B.getInt8(0));
+  Value *Unfiltered = B.CreateICmpEQ(load(WalkFilter), B.getInt64(0));
+  return B.CreateOr(Unfiltered, Set);
+}
+
+void WalkerEmitter::setBitIf(Value *Cond, Value *Pos) {
+  Function *Fn = B.GetInsertBlock()->getParent();
+  auto *Set = BasicBlock::Create(B.getContext(), "walk.bit", Fn);
+  auto *Cont = BasicBlock::Create(B.getContext(), "walk.next", Fn);
+  B.CreateCondBr(Cond, Set, Cont);
+  B.SetInsertPoint(Set);
+  Value *Bit;
+  Value *P = bitAddress(Pos, Bit);
+  B.CreateStore(B.CreateOr(B.CreateLoad(B.getInt8Ty(), P), Bit), P);
+  B.CreateBr(Cont);
+  B.SetInsertPoint(Cont);
+}
+
+/// A forward walk of an anchored DFA from WalkBase to WalkLimit: at each
+/// position, first mark it if the state so far accepts (the end marker's
+/// transition decides at the string's end), then read its byte.
+void WalkerEmitter::emitSubForward(Value *State, Value *Index) {
+  Function *Fn = B.GetInsertBlock()->getParent();
+  Value *Pos = B.CreateAdd(load(WalkBase), Index, "pos");
+  Value *Byte = readByte(Pos);
+  auto *AtNul = BasicBlock::Create(B.getContext(), "walk.end", Fn);
+  auto *Inside = BasicBlock::Create(B.getContext(), "walk.byte", Fn);
+  B.CreateCondBr(B.CreateICmpEQ(Byte, B.getInt64(0)), AtNul, Inside);
+
+  B.SetInsertPoint(AtNul);
+  Value *Final = step(State, B.getInt64(0));
+  auto *Mark = BasicBlock::Create(B.getContext(), "walk.mark", Fn);
+  auto *Stop = BasicBlock::Create(B.getContext(), "walk.stop", Fn);
+  B.CreateCondBr(B.CreateAnd(accepting(Final), inBitmap(Pos)), Mark, Stop);
+  B.SetInsertPoint(Mark);
+  B.CreateStore(Pos, slot(WalkMark));
+  B.CreateBr(Stop);
+  B.SetInsertPoint(Stop);
+  B.CreateRet(B.getInt64(1));
+
+  B.SetInsertPoint(Inside);
+  auto *MarkHere = BasicBlock::Create(B.getContext(), "walk.mark", Fn);
+  auto *Cont = BasicBlock::Create(B.getContext(), "walk.next", Fn);
+  B.CreateCondBr(B.CreateAnd(accepting(State), inBitmap(Pos)), MarkHere,
+                 Cont);
+  B.SetInsertPoint(MarkHere);
+  B.CreateStore(Pos, slot(WalkMark));
+  B.CreateBr(Cont);
+  B.SetInsertPoint(Cont);
+  returnIf(B.CreateICmpSGE(Pos, load(WalkLimit)), 1);
+  step(State, Byte);
+  B.CreateRet(B.getInt64(0));
+}
+
+/// A backward walk of an anchored reverse DFA from WalkBase down to
+/// WalkLimit: the bit of each position where the state so far accepts is
+/// set (at position 0, after the end marker's transition).
+void WalkerEmitter::emitSubReverse(Value *State, Value *Index) {
+  Function *Fn = B.GetInsertBlock()->getParent();
+  Value *Pos = B.CreateSub(load(WalkBase), Index, "pos");
+  auto *AtStart = BasicBlock::Create(B.getContext(), "walk.first", Fn);
+  auto *Inside = BasicBlock::Create(B.getContext(), "walk.byte", Fn);
+  B.CreateCondBr(B.CreateICmpSLE(Pos, B.getInt64(0)), AtStart, Inside);
+
+  B.SetInsertPoint(AtStart);
+  setBitIf(accepting(step(State, B.getInt64(0))), B.getInt64(0));
+  B.CreateRet(B.getInt64(1));
+
+  B.SetInsertPoint(Inside);
+  setBitIf(accepting(State), Pos);
+  returnIf(B.CreateICmpSLE(Pos, load(WalkLimit)), 1);
+  step(State, readByte(B.CreateSub(Pos, B.getInt64(1))));
+  B.CreateRet(B.getInt64(0));
 }
 
 Function *WalkerEmitter::emit(RegexWalk Kind) {
@@ -196,6 +291,14 @@ Function *WalkerEmitter::emit(RegexWalk Kind) {
     B.CreateRet(B.CreateZExt(AtNul, B.getInt64Ty()));
     break;
   }
+  case RegexWalk::SubForward:
+  case RegexWalk::SubReverse:
+    returnIf(B.CreateICmpEQ(State, B.getInt64(regex::DFA::Dead)), 1);
+    if (Kind == RegexWalk::SubForward)
+      emitSubForward(State, Index);
+    else
+      emitSubReverse(State, Index);
+    break;
   }
   return Fn;
 }
@@ -216,4 +319,85 @@ const RegexWalker &stapc::getRegexWalker(CodeGenModule &CGM, RegexCode &Code,
       ("stapc_regex_" + Twine(Code.Id) + "_" + Names[unsigned(Kind)]).str();
   W.Step = WalkerEmitter(CGM, *W.D, Name).emit(Kind);
   return W;
+}
+
+SubmatchCode &stapc::getSubmatch(RegexCode &Code,
+                                 const std::vector<unsigned> &Groups) {
+  std::unique_ptr<SubmatchCode> &Sub = Code.Submatches[Groups];
+  if (!Sub) {
+    Sub = std::make_unique<SubmatchCode>();
+    Sub->Id = Code.Submatches.size() - 1;
+    regex::Error Err;
+    bool Ok = regex::buildSubmatchPlan(*Code.Compiled.P, Groups, Sub->Plan,
+                                       Err);
+    assert(Ok && "Sema checks that the plans of matched() build");
+    (void)Ok;
+    Sub->Steps.assign(Sub->Plan.DFAs.size(), nullptr);
+  }
+  return *Sub;
+}
+
+Function *stapc::getSubmatchStep(CodeGenModule &CGM, RegexCode &Code,
+                                 SubmatchCode &Sub, int I, bool Reverse) {
+  Function *&F = Sub.Steps[I];
+  if (!F) {
+    std::string Name = ("stapc_regex_" + Twine(Code.Id) + "_g" +
+                        Twine(Sub.Id) + "_" + Twine(I) +
+                        (Reverse ? "_rev" : "_fwd"))
+                           .str();
+    F = WalkerEmitter(CGM, Sub.Plan.DFAs[I], Name)
+            .emit(Reverse ? RegexWalk::SubReverse : RegexWalk::SubForward);
+  }
+  return F;
+}
+
+Function *stapc::getSubmatchIteration(CodeGenModule &CGM, RegexCode &Code,
+                                      SubmatchCode &Sub,
+                                      const regex::SubmatchOp &Star) {
+  Function *&F = Sub.Iterations[&Star];
+  if (F)
+    return F;
+  const regex::SubmatchOp::Part &P = Star.Parts[0];
+  Function *Step = getSubmatchStep(CGM, Code, Sub, P.Fwd, /*Reverse=*/false);
+  F = CGM.createCallback(
+      (Step->getName().drop_back(sizeof("_step") - 1) + "_iteration").str(),
+      {{"index", false}, {"ctx", true}});
+  BPFIRBuilder B(CGM.getLLVMContext());
+  B.SetInsertPoint(&F->getEntryBlock());
+  B.SetCurrentDebugLocation(
+      DILocation::get(B.getContext(), 0, 0, F->getSubprogram()));
+  Value *Ctx = F->getArg(1);
+  auto Slot = [&](RegexWalkSlot S) {
+    return B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), Ctx, S);
+  };
+  // The start states come from the context (see emitGroupSpans: values
+  // the verifier must not know).
+  Value *Q = B.CreateLoad(B.getInt64Ty(), Slot(WalkIter), "iter");
+  B.CreateStore(
+      B.CreateSelect(B.CreateICmpEQ(Q, B.getInt64(0)),
+                     B.CreateLoad(B.getInt64Ty(), Slot(WalkStart)),
+                     B.CreateLoad(B.getInt64Ty(), Slot(WalkStartInside))),
+      Slot(WalkState));
+  B.CreateStore(Q, Slot(WalkBase));
+  B.CreateStore(B.getInt64(-1), Slot(WalkMark));
+  B.CreateStore(B.getInt64(1), Slot(WalkFilter));
+  B.createHelperCall(BPFHelper::Loop, B.getInt64Ty(),
+                     {B.getInt64(CGM.getOptions().MaxStringLen), Step, Ctx,
+                      B.getInt64(0)},
+                     "walk");
+  // The iteration ends at the next mark; the last one at the limit.
+  Value *End = B.CreateLoad(B.getInt64Ty(), Slot(WalkMark), "iter.end");
+  Value *Last =
+      B.CreateOr(B.CreateICmpSLE(End, Q),
+                 B.CreateICmpSGE(End, B.CreateLoad(B.getInt64Ty(),
+                                                   Slot(WalkLimit))));
+  auto *Done = BasicBlock::Create(B.getContext(), "iter.last", F);
+  auto *More = BasicBlock::Create(B.getContext(), "iter.more", F);
+  B.CreateCondBr(Last, Done, More);
+  B.SetInsertPoint(Done);
+  B.CreateRet(B.getInt64(1));
+  B.SetInsertPoint(More);
+  B.CreateStore(End, Slot(WalkIter));
+  B.CreateRet(B.getInt64(0));
+  return F;
 }

@@ -188,8 +188,13 @@ static void minimise(const RawDFA &R, const ByteClasses &BC, DFA &Out) {
 
 bool stapc::regex::buildDFA(const Pattern &P, const DFAOptions &Opts, DFA &Out,
                             Error &Err) {
+  return buildDFA(P.getRoot(), Opts, Out, Err);
+}
+
+bool stapc::regex::buildDFA(const Node *Root, const DFAOptions &Opts,
+                            DFA &Out, Error &Err) {
   NFA N;
-  if (!buildNFA(P, Opts.Reverse, N, Err))
+  if (!buildNFA(Root, Opts.Reverse, N, Err))
     return false;
   ByteClasses BC(N);
   RawDFA Raw;

@@ -167,9 +167,14 @@ std::vector<uint32_t> NFA::closure(std::vector<uint32_t> States,
   return States;
 }
 
-bool stapc::regex::buildNFA(const Pattern &P, bool Reverse, NFA &Out,
+bool stapc::regex::buildNFA(const Node *Root, bool Reverse, NFA &Out,
                             Error &Err) {
   Out = NFA();
   NFABuilder B(Out, Reverse);
-  return B.build(P.getRoot(), Err);
+  return B.build(Root, Err);
+}
+
+bool stapc::regex::buildNFA(const Pattern &P, bool Reverse, NFA &Out,
+                            Error &Err) {
+  return buildNFA(P.getRoot(), Reverse, Out, Err);
 }

@@ -29,6 +29,12 @@ struct NFA {
 /// Build the NFA of P for a forward or (Reverse) backward scan. Fails when
 /// counted repetitions make it too large.
 bool buildNFA(const Pattern &P, bool Reverse, NFA &Out, Error &Err);
+/// The same for the sub-expression Root (a node of a pattern, or one made
+/// from its nodes).
+bool buildNFA(const Node *Root, bool Reverse, NFA &Out, Error &Err);
+
+/// Build the DFA of the sub-expression Root.
+bool buildDFA(const Node *Root, const DFAOptions &Opts, DFA &Out, Error &Err);
 
 } // namespace regex
 } // namespace stapc

@@ -30,6 +30,8 @@ struct Node {
   std::vector<Node *> Kids;
   unsigned Min = 0, Max = 0;
   unsigned Index = 0;
+  /// Where in the pattern it is: a group's '(', a repetition's operator.
+  size_t Offset = 0;
 };
 
 } // namespace regex

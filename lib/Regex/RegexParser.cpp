@@ -128,6 +128,7 @@ Node *Parser::parseBranch() {
 bool Parser::parsePostfix(Node *&Atom, size_t AtomPos) {
   for (;;) {
     char C = peek();
+    size_t OpPos = Pos;
     unsigned Min, Max;
     if (C == '*' || C == '+' || C == '?') {
       Min = C == '+' ? 1 : 0;
@@ -146,6 +147,7 @@ bool Parser::parsePostfix(Node *&Atom, size_t AtomPos) {
     R->Kids.push_back(Atom);
     R->Min = Min;
     R->Max = Max;
+    R->Offset = OpPos;
     Atom = R;
   }
 }
@@ -196,6 +198,7 @@ Node *Parser::parseAtom() {
   case '(': {
     Node *G = make(Node::Group);
     G->Index = ++P.NumGroups;
+    G->Offset = Start;
     if (++Depth > 100)
       return failNode(Start, "parentheses nested too deeply");
     Node *Inner = parseAlternation();

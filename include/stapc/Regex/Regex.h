@@ -126,6 +126,80 @@ std::optional<size_t> simulateLongestEnd(const DFA &Fwd, llvm::StringRef S,
 std::optional<std::pair<size_t, size_t>>
 simulateMatch(const DFA &Rev, const DFA &Fwd, llvm::StringRef S);
 
+//===----------------------------------------------------------------------===//
+// matched(n): groups inside the whole match (Submatch.cpp)
+//===----------------------------------------------------------------------===//
+
+/// One step of finding groups inside a stretch [i, j) of the subject that
+/// a sub-expression is known to match exactly. POSIX's rules, applied top
+/// down: the elements of a concatenation, left to right, each take the
+/// longest text that still lets the rest match; of an alternation, the
+/// first branch that matches the stretch; of `x*`/`x+`, the iterations,
+/// left to right, each longest, and a group reports the last one; `x?`
+/// takes x when the stretch is not empty.
+struct SubmatchOp {
+  enum Kind : uint8_t { Group, Concat, Alt, Optional, Star };
+  /// One element (Concat), branch (Alt) or the inner expression (Group,
+  /// Optional, Star).
+  struct Part {
+    /// Concat: the element's fixed width, or -1.
+    int Width = -1;
+    /// Concat: the fixed width of the elements after it, or -1.
+    int RestWidth = -1;
+    /// Concat: the last element (it ends where the concatenation does).
+    bool Last = false;
+    /// Index in SubmatchPlan::DFAs of an anchored forward DFA (Concat: the
+    /// element; Alt: the branch, -1 for the final branch, which needs no
+    /// test; Star: the repeated expression), or -1.
+    int Fwd = -1;
+    /// An anchored reverse DFA (Concat: the elements after this one; Star:
+    /// the repeated expression, repeated), or -1.
+    int Rev = -1;
+    /// The groups to find inside this part, or null.
+    const SubmatchOp *Op = nullptr;
+  };
+  Kind K = Group;
+  unsigned GroupIndex = 0; // Group: its number
+  std::vector<Part> Parts; // Concat/Alt: up to the last one with a group
+};
+
+/// How to find a set of groups in the whole match: the steps, and the
+/// DFAs their walks use (anchored at the walk's start).
+struct SubmatchPlan {
+  std::vector<unsigned> Groups; // the groups it finds, ascending
+  std::vector<std::unique_ptr<SubmatchOp>> Ops;
+  const SubmatchOp *Root = nullptr; // applied to the whole match
+  std::vector<DFA> DFAs;
+};
+
+/// Plan finding Groups (numbers of P's subexpressions, ascending, none 0)
+/// inside P's whole match. Fails, filling Err (the offset of the construct
+/// that prevents it, or WholePattern), when a group sits where POSIX does
+/// not settle its value with these rules (a repetition whose repeated part
+/// can match the empty string) or where stapc does not follow them (inside
+/// a counted repetition like `{2,5}`), or a DFA has too many states.
+bool buildSubmatchPlan(const Pattern &P, const std::vector<unsigned> &Groups,
+                       SubmatchPlan &Out, Error &Err);
+
+/// A group's span, or {-1, -1} when it did not take part in the match.
+using GroupSpan = std::pair<long, long>;
+
+/// The host-side walks of a plan, step for step what the BPF code does:
+/// the spans of Plan.Groups (in that order) in S, given its whole match
+/// [Begin, End).
+std::vector<GroupSpan> simulateSubmatch(const SubmatchPlan &Plan,
+                                        llvm::StringRef S, size_t Begin,
+                                        size_t End);
+/// One walk of a sub-expression DFA forward from Base (an anchored DFA):
+/// the last position p in [Base, Limit] where it matches [Base, p) and
+/// Filter (when given) holds p, or -1. Stops at the dead state.
+long simulateForwardWalk(const DFA &D, llvm::StringRef S, size_t Base,
+                         size_t Limit, const std::vector<bool> *Filter);
+/// One walk of an anchored reverse DFA backward from Base: sets Bits[p]
+/// for every p in [Lower, Base] where it matches [p, Base).
+void simulateReverseWalk(const DFA &D, llvm::StringRef S, size_t Base,
+                         size_t Lower, std::vector<bool> &Bits);
+
 } // namespace regex
 } // namespace stapc
 
