@@ -51,7 +51,7 @@ if os.path.isdir("/usr/share/systemtap/tapset"):
     config.available_features.add("systemtap-corpus")
 
 # Runtime tests must never hang CI.
-lit_config.maxIndividualTestTime = 120
+lit_config.maxIndividualTestTime = 300
 # Retries only where asked (utils/vmtest/runtime-shard.sh in the slow TCG
 # guest); a retried pass is reported as FLAKYPASS, never hidden.
 config.test_retry_attempts = int(os.environ.get("STAPC_TEST_RETRIES", "0"))
@@ -89,7 +89,7 @@ else:
 # The watchdog fires before lit's per-test limit so a hung guest is reported
 # as such (exit 124) rather than as a lit timeout.
 # %vmrun_long (the runtime-suite shards) gets the most the lit limit allows.
-config.substitutions.append(("%vmrun_long", "%s --timeout 112 --dir %s --" % (
+config.substitutions.append(("%vmrun_long", "%s --timeout 280 --dir %s --" % (
     os.path.join(config.stapc_src_root, "utils", "vmtest", "run.sh"), vm_dir)))
 config.substitutions.append(("%vmrun", "%s --timeout 100 --dir %s --" % (
     os.path.join(config.stapc_src_root, "utils", "vmtest", "run.sh"), vm_dir)))

@@ -322,7 +322,38 @@ void ProbeEmitter::emitRuntimeError(SMLoc Loc, StringRef Message,
     B.CreateBr(H.Catch);
     return;
   }
+  countUncaughtError();
   unsigned Id = CGM.addError(Loc, Message);
   emitRecord(STAPC_REC_ERROR, Id, Args, Types);
   B.CreateBr(ExitBB);
+}
+
+/// stap stops a session at the error after MAXERRORS. The loader learns of
+/// errors only when it reads their records, and until then other hits (or
+/// this CPU's next events) would report more: so the error that reaches the
+/// limit sets stapc_exiting itself, and one racing past it on another CPU
+/// leaves without a record. Probes the loader runs (begin, end, error)
+/// report every error; their count still lets the loader decide when
+/// records were lost.
+void ProbeEmitter::countUncaughtError() {
+  Value *Before = B.CreateAtomicRMW(AtomicRMWInst::Add, CGM.getErrorsVar(),
+                                    B.getInt64(1), MaybeAlign(8),
+                                    AtomicOrdering::Monotonic);
+  if (!isEventProbe())
+    return;
+  LLVMContext &C = B.getContext();
+  uint64_t Max = CGM.getOptions().MaxErrors;
+  auto *Late = BasicBlock::Create(C, "error.late", Fn);
+  auto *Report = BasicBlock::Create(C, "error.report", Fn);
+  B.CreateCondBr(B.CreateICmpUGT(Before, B.getInt64(Max)), Late, Report);
+  B.SetInsertPoint(Late);
+  B.CreateBr(ExitBB);
+  B.SetInsertPoint(Report);
+  auto *Last = BasicBlock::Create(C, "error.last", Fn);
+  auto *Send = BasicBlock::Create(C, "error.send", Fn);
+  B.CreateCondBr(B.CreateICmpEQ(Before, B.getInt64(Max)), Last, Send);
+  B.SetInsertPoint(Last);
+  B.CreateStore(B.getInt32(1), CGM.getExitingVar(), true);
+  B.CreateBr(Send);
+  B.SetInsertPoint(Send);
 }

@@ -182,10 +182,7 @@ void ProbeEmitter::emit() {
 
   // Event probes stop firing once the session is ending (exit() or an
   // uncaught error); begin/end/error probes are run by the loader itself.
-  bool IsEvent = Probe.Kind == ProbeKind::Timer ||
-                 Probe.Kind == ProbeKind::Tracepoint ||
-                 Probe.Kind == ProbeKind::KernelFunction;
-  if (IsEvent) {
+  if (isEventProbe()) {
     Value *Exiting = B.CreateLoad(B.getInt32Ty(), CGM.getExitingVar(), true,
                                   "exiting");
     auto *Run = BasicBlock::Create(C, "run", Fn);

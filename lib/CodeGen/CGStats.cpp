@@ -221,7 +221,6 @@ Value *ProbeEmitter::emitStatExtract(StatExtractExpr *E) {
   if (!S)
     return B.getInt64(0);
   setLoc(E->getLoc());
-  Type *I64 = B.getInt64Ty();
   StatTotals T = emitStatTotals(*S, Key, E->getLoc());
   endKey(Key);
 

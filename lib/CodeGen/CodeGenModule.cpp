@@ -200,6 +200,9 @@ void CodeGenModule::emitRuntimeObjects() {
   Skipped = createDataVar(STAPC_SKIPPED_VAR, Type::getInt64Ty(Ctx),
                           ConstantInt::get(Type::getInt64Ty(Ctx), 0), ".bss",
                           getLongDI(), false);
+  Errors = createDataVar(STAPC_ERRORS_VAR, Type::getInt64Ty(Ctx),
+                         ConstantInt::get(Type::getInt64Ty(Ctx), 0), ".bss",
+                         getLongDI(), false);
   TargetPid = createDataVar(STAPC_TARGET_PID_VAR, Type::getInt64Ty(Ctx),
                             ConstantInt::get(Type::getInt64Ty(Ctx), 0),
                             ".rodata", getLongDI(), true);

@@ -73,6 +73,7 @@ public:
   /// STAPC_KPROBE_TWINS_VAR, created on first use.
   llvm::GlobalVariable *getKprobeTwinsVar();
   llvm::GlobalVariable *getSkippedVar() const { return Skipped; }
+  llvm::GlobalVariable *getErrorsVar() const { return Errors; }
   /// Record how the loader attaches a probe program (a .stapc.meta line).
   void addProbeLine(std::string Line) { ProbeLines.push_back(std::move(Line)); }
 
@@ -198,6 +199,7 @@ private:
   llvm::GlobalVariable *RingBuf = nullptr, *Scratch = nullptr;
   llvm::GlobalVariable *Exiting = nullptr, *Dropped = nullptr;
   llvm::GlobalVariable *TargetPid = nullptr, *Skipped = nullptr;
+  llvm::GlobalVariable *Errors = nullptr;
   llvm::GlobalVariable *KprobeTwins = nullptr;
   llvm::DenseMap<const VarDecl *, GlobalStorage> Globals;
   std::unique_ptr<BTFDIBuilder> BTFDI;

@@ -242,6 +242,8 @@ public:
 
   /// A runtime error: send an ERROR record and branch out of the probe
   /// (the current block is terminated afterwards).
+  /// In event probes the error that reaches MAXERRORS + 1 also ends the
+  /// session at once, and later ones (on other CPUs) are not reported.
   void emitRuntimeError(SMLoc Loc, llvm::StringRef Message,
                         llvm::ArrayRef<llvm::Value *> Args = {},
                         llvm::ArrayRef<TypeKind> Types = {});
@@ -315,6 +317,14 @@ public:
 
   CodeGenModule &CGM;
   const ProbeInstance &Probe;
+  /// Attached to kernel events (not run by the loader like begin/end).
+  bool isEventProbe() const {
+    return Probe.Kind == ProbeKind::Timer ||
+           Probe.Kind == ProbeKind::Tracepoint ||
+           Probe.Kind == ProbeKind::KernelFunction;
+  }
+  /// Counts an uncaught error in stapc_errors; see emitRuntimeError.
+  void countUncaughtError();
   unsigned Index;
   Variant Var;
   std::string Name; // the BPF program's name

@@ -78,6 +78,7 @@ void BssGlobals::attach(bpf_object *Obj) {
   Exiting = findGlobal(Obj, ".bss", STAPC_EXITING_VAR);
   Dropped = findGlobal(Obj, ".bss", STAPC_DROPPED_VAR);
   Skipped = findGlobal(Obj, ".bss", STAPC_SKIPPED_VAR);
+  Errors = findGlobal(Obj, ".bss", STAPC_ERRORS_VAR);
   bpf_map *Map = Exiting ? Exiting->Map : Dropped ? Dropped->Map : nullptr;
   if (!Map)
     return;
@@ -135,5 +136,7 @@ void BssGlobals::setExiting() {
 uint64_t BssGlobals::dropped() const { return Dropped ? read(*Dropped) : 0; }
 
 uint64_t BssGlobals::skipped() const { return Skipped ? read(*Skipped) : 0; }
+
+uint64_t BssGlobals::errors() const { return Errors ? read(*Errors) : 0; }
 
 } // namespace stapc::runtime

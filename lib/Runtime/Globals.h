@@ -54,12 +54,14 @@ public:
   /// The value of stapc_dropped (0 if the object has no such variable).
   uint64_t dropped() const;
   uint64_t skipped() const;
+  /// Uncaught runtime errors so far (stapc_errors), records lost or not.
+  uint64_t errors() const;
 
 private:
   uint64_t read(const GlobalLocation &L) const;
   void write(const GlobalLocation &L, uint64_t V);
 
-  std::optional<GlobalLocation> Exiting, Dropped, Skipped;
+  std::optional<GlobalLocation> Exiting, Dropped, Skipped, Errors;
   void *Mapped = nullptr;
   size_t MappedSize = 0;
 };

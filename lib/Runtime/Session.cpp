@@ -232,9 +232,10 @@ bool Session::runProbe(const ProbeDecl &P) {
   return true;
 }
 
-/// stap's MAXERRORS: the session ends at the error after MAXERRORS.
+/// stap's MAXERRORS: the session ends at the error after MAXERRORS. The
+/// BPF side's count also knows errors whose records were lost.
 bool Session::tooManyErrors() const {
-  return Reader->errorCount() > Meta.MaxErrors;
+  return std::max<uint64_t>(Reader->errorCount(), Bss.errors()) > Meta.MaxErrors;
 }
 
 bool Session::runProbes(ProbeKind K) {

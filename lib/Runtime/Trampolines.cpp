@@ -42,8 +42,11 @@ bool trampolineAttaches(const btf *Vmlinux, const std::string &Function, std::st
   std::memset(Insns, 0, sizeof(Insns));
   Insns[0].code = BPF_ALU64 | BPF_MOV | BPF_K; // r0 = 0
   Insns[1].code = BPF_JMP | BPF_EXIT;
-  LIBBPF_OPTS(bpf_prog_load_opts, Opts, .expected_attach_type = BPF_TRACE_FENTRY,
-              .attach_btf_id = static_cast<__u32>(Id));
+  bpf_prog_load_opts Opts;
+  std::memset(&Opts, 0, sizeof(Opts));
+  Opts.sz = sizeof(Opts);
+  Opts.expected_attach_type = BPF_TRACE_FENTRY;
+  Opts.attach_btf_id = static_cast<__u32>(Id);
   int Prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "stapc_fentry_ok", "GPL", Insns, 2, &Opts);
   if (Prog < 0) {
     Why = std::string("loading an fentry program failed: ") + std::strerror(errno);

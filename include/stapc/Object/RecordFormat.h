@@ -50,6 +50,11 @@ typedef int64_t stapc_s64;
  * interrupted another probe on the same CPU; the loader reports them. */
 #define STAPC_SKIPPED_VAR "stapc_skipped"
 
+/* Global (u64, in .bss) counting uncaught runtime errors. The error that
+ * makes it exceed MAXERRORS in an event probe also sets stapc_exiting, and
+ * event-probe errors after it send no record (see docs/ObjectFormat.md). */
+#define STAPC_ERRORS_VAR "stapc_errors"
+
 /* Global (s64, in .rodata) the loader sets before load: the -x PID or the
  * -c child's pid, 0 otherwise. */
 #define STAPC_TARGET_PID_VAR "stapc_target_pid"
