@@ -130,6 +130,8 @@ void Preprocessor::Impl::handleDefine(const Token &DefineTok) {
   M->Params = Ctx.copyArray<llvm::StringRef>(Params);
   M->Body = Ctx.copyArray<Token>(Body);
   M->FunctionLike = FunctionLike;
+  M->BodyHasInvalidToken = llvm::any_of(
+      Body, [](const Token &B) { return B.is(TokenKind::Invalid); });
   Scope[Name.Text] = M;
 }
 
@@ -197,6 +199,10 @@ bool Preprocessor::Impl::expandMacro(const MacroDef &M, const Token &Use) {
     }
     return false;
   }
+  // Every further expansion would report the same error again (each one
+  // dropped as a duplicate, but only after formatting it).
+  if (M.BodyHasInvalidToken && std::exchange(M.Reported, true))
+    return false;
   NumExpandedTokens += M.Body.size();
   if (NumExpandedTokens > MaxExpandedTokensPerFile) {
     if (NumExpandedTokens - M.Body.size() <= MaxExpandedTokensPerFile) {

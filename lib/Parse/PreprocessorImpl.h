@@ -37,6 +37,11 @@ struct MacroDef {
   llvm::ArrayRef<Token> Body;
   /// Defined with a parameter list, possibly empty: uses need `(...)`.
   bool FunctionLike = false;
+  /// The body holds a token the lexer rejected. Its first expansion reports
+  /// it; later uses expand to nothing, so that a blow-up through such a
+  /// macro costs no more than one through a good one (see expandMacro).
+  bool BodyHasInvalidToken = false;
+  mutable bool Reported = false;
 };
 
 /// One source of raw tokens.
