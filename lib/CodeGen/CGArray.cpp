@@ -138,6 +138,27 @@ Value *ProbeEmitter::emitArrayElementPtr(ArrayIndex *E, bool Create) {
   return B.CreateLoad(B.getPtrTy(), Slot);
 }
 
+/// `arr[k] = v` for a long: one map update (BPF_ANY) where a read-modify
+/// write needs a lookup, an insert and a second lookup. A full array fails
+/// the update with -E2BIG (existing keys are replaced even then).
+void ProbeEmitter::emitArrayAssignLong(ArrayIndex *E, Value *V) {
+  const GlobalStorage *S = arrayOf(CGM, E->getBase());
+  if (!S) {
+    CGM.getDiags().error(E->getLoc(), "only global arrays can be assigned to");
+    return;
+  }
+  Value *Key = buildKey(*S, E->getIndices());
+  setLoc(E->getLoc());
+  AllocaInst *Elem = createScopedAlloca(B.getInt64Ty(), "elem.value");
+  B.CreateStore(V, Elem);
+  Value *Err = B.createMapUpdate(S->GV, Key, Elem, BPF_ANY);
+  endKey(Elem);
+  endKey(Key);
+  StringRef Name = cast<SymbolRef>(E->getBase())->getName();
+  exitIf(B.CreateICmpNE(Err, B.getInt64(0)), E->getLoc(),
+         ("Array overflow, check size limit of '" + Name + "'").str());
+}
+
 Value *ProbeEmitter::emitInExpr(InExpr *E) {
   const GlobalStorage *S = arrayOf(CGM, E->getArray());
   if (!S)

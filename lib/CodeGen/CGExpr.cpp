@@ -286,6 +286,10 @@ void ProbeEmitter::storeTo(Expr *Target, Value *V) {
     return;
   }
   if (auto *A = dyn_cast<ArrayIndex>(Target)) {
+    if (!IsString) {
+      emitArrayAssignLong(A, V);
+      return;
+    }
     Value *Ptr = emitArrayElementPtr(A, /*Create=*/true);
     if (IsString)
       copyString(Ptr, V);

@@ -3,8 +3,12 @@
 // A typed value is either a scalar in hand (an i64 with a BTF type) or an
 // object in kernel memory (an address with a BTF type). Member steps use
 // the CO-RE preserve-access chains of BTFDIBuilder, so field offsets are
-// relocated to the running kernel at load time; final reads go through
-// bpf_probe_read_kernel, which never faults.
+// relocated to the running kernel at load time. Reads through a BTF-typed
+// context pointer (tp_btf and fentry/fexit arguments) are plain loads: the
+// verifier knows the pointee's type, checks each access against it and
+// makes a faulting load read 0, so only a NULL pointer needs a test (it is
+// stap's read-fault error). Other reads (@cast, indexed steps, the kprobe
+// twins' register copies) go through bpf_probe_read_kernel.
 //
 //===----------------------------------------------------------------------===//
 #include "ProbeEmitter.h"
@@ -95,16 +99,57 @@ Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
                              ", not a pointer; '->' needs a pointer");
     return B.getInt64(0);
   }
-  return emitMemberChain(E, B.CreateIntToPtr(V, B.getPtrTy()), TI.PointeeId);
+  return emitMemberChain(E, B.CreateIntToPtr(V, B.getPtrTy()), TI.PointeeId,
+                         hasBTFTypedContext());
+}
+
+/// Whether the context arguments are pointers the verifier types from BTF.
+bool ProbeEmitter::hasBTFTypedContext() const {
+  if (Var != Variant::Main)
+    return false;
+  return Probe.Kind == ProbeKind::Tracepoint ||
+         (Probe.Kind == ProbeKind::KernelFunction && !Probe.KprobeOnly);
+}
+
+/// Reads the integer or pointer of Size bytes at Addr into an i64: a plain
+/// load when Direct (see the file comment), else bpf_probe_read_kernel.
+Value *ProbeEmitter::readKernelScalar(Value *Addr, uint64_t Size, bool Signed,
+                                      bool Direct, SMLoc Loc, StringRef What) {
+  Value *V;
+  if (Direct) {
+    V = B.CreateLoad(B.getIntNTy(Size * 8), Addr, What);
+    return Signed ? B.CreateSExt(V, B.getInt64Ty()) : B.CreateZExt(V, B.getInt64Ty());
+  }
+  Value *Tmp = B.createEntryAlloca(B.getInt64Ty(), "field");
+  B.CreateStore(B.getInt64(0), Tmp);
+  Value *Err = B.createProbeReadKernel(Tmp, Size, Addr);
+  exitIf(B.CreateICmpSLT(Err, B.getInt64(0)), Loc,
+         "kernel read fault reading '" + What.str() + "'");
+  V = B.CreateLoad(B.getInt64Ty(), Tmp);
+  if (Signed && Size < 8) {
+    unsigned Bits = 64 - Size * 8;
+    V = B.CreateAShr(B.CreateShl(V, Bits), Bits);
+  }
+  return V;
 }
 
 /// Base points at an object of BTF type TypeId; apply E's components.
 Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
-                                     uint32_t TypeId) {
+                                     uint32_t TypeId, bool BTFPointer) {
   KernelBTF &K = *CGM.getOptions().BTF;
   BTFDIBuilder &DB = *CGM.getBTFDIBuilder();
   DiagnosticEngine &Diags = CGM.getDiags();
   TypedValue Cur{nullptr, Base, TypeId};
+  // Member steps keep a BTF-typed pointer BTF-typed (the verifier types
+  // loaded struct pointers too); a computed index does not.
+  bool Direct = BTFPointer;
+  auto NullIsFault = [&](Value *Ptr, const TargetComponent &C) {
+    if (Direct)
+      exitIf(B.CreateIsNull(Ptr), C.Loc,
+             "kernel read fault reading '" + C.Name.str() + "'");
+  };
+  if (!E->getComponents().empty())
+    NullIsFault(Base, E->getComponents().front());
 
   // Turn a pointer in hand into the object it points at.
   auto Deref = [&](const TargetComponent &C) -> bool {
@@ -116,6 +161,7 @@ Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
       return false;
     }
     Cur = {nullptr, B.CreateIntToPtr(Cur.Scalar, B.getPtrTy()), TI.PointeeId};
+    NullIsFault(Cur.Addr, C);
     return true;
   };
 
@@ -141,6 +187,7 @@ Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
       FieldAddress F = DB.emitMemberAddress(B, Cur.Addr, *Path);
       Cur = {nullptr, F.Addr, F.TypeId};
     } else {
+      Direct = false;
       Value *Index = emitExpr(C.Index);
       TypeInfo TI = K.describe(Cur.Type);
       if (Cur.Scalar) {
@@ -168,18 +215,11 @@ Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
     // memory for the next step.
     TypeInfo TI = K.describe(Cur.Type);
     if (TI.Kind == BTFTypeKind::Pointer || K.isIntegerLike(Cur.Type)) {
-      Value *Tmp = B.createEntryAlloca(B.getInt64Ty(), "field");
-      B.CreateStore(B.getInt64(0), Tmp);
       uint64_t Size = TI.Size ? std::min<uint64_t>(TI.Size, 8) : 8;
-      Value *Err = B.createProbeReadKernel(Tmp, Size, Cur.Addr);
-      exitIf(B.CreateICmpSLT(Err, B.getInt64(0)), C.Loc,
-             "kernel read fault reading '" + C.Name.str() + "'");
-      Value *V = B.CreateLoad(B.getInt64Ty(), Tmp);
-      if (TI.IsSigned && Size < 8) {
-        unsigned Bits = 64 - Size * 8;
-        V = B.CreateAShr(B.CreateShl(V, Bits), Bits);
-      }
-      Cur = {V, nullptr, Cur.Type};
+      // The verifier wants a load of the member's own width.
+      bool Plain = Direct && TI.Size == Size && isPowerOf2_64(Size);
+      Cur = {readKernelScalar(Cur.Addr, Size, TI.IsSigned, Plain, C.Loc, C.Name),
+             nullptr, Cur.Type};
     }
   }
   if (Cur.Scalar)

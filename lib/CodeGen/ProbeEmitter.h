@@ -141,6 +141,8 @@ public:
   /// End the lifetime of a stack key built by buildKey.
   void endKey(llvm::Value *Key);
   llvm::Value *emitArrayRead(ArrayIndex *E);
+  /// `arr[k] = v` of a long value, as a single map update.
+  void emitArrayAssignLong(ArrayIndex *E, llvm::Value *V);
   llvm::Value *emitArrayElementPtr(ArrayIndex *E, bool Create);
   llvm::Value *emitInExpr(InExpr *E);
 
@@ -237,8 +239,12 @@ public:
   llvm::Value *emitTargetExpr(TargetExpr *E);
   /// Follow `->a->b[2]` from a pointer of BTF type TypeId with CO-RE
   /// relocated accesses; returns the final value as a long.
+  /// BTFPointer: Base is a BTF-typed context pointer (plain loads).
   llvm::Value *emitMemberChain(TargetExpr *E, llvm::Value *Base,
-                               uint32_t TypeId);
+                               uint32_t TypeId, bool BTFPointer = false);
+  bool hasBTFTypedContext() const;
+  llvm::Value *readKernelScalar(llvm::Value *Addr, uint64_t Size, bool Signed,
+                                bool Direct, SMLoc Loc, llvm::StringRef What);
 
   /// A runtime error: send an ERROR record and branch out of the probe
   /// (the current block is terminated afterwards).
