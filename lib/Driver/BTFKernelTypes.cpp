@@ -55,6 +55,20 @@ std::vector<std::string> BTFKernelTypes::findTracepoints(llvm::StringRef Glob) {
   return Result;
 }
 
+/// Context arguments in prototype order; unnamed ones are $arg1, $arg2...
+template <typename ParamT>
+static void appendContextArgs(const std::vector<ParamT> &Params,
+                              std::vector<ContextArg> &Args) {
+  for (size_t I = 0; I < Params.size(); ++I) {
+    ContextArg A;
+    A.Name = Params[I].Name.empty() ? "arg" + std::to_string(I + 1)
+                                    : std::string(Params[I].Name);
+    A.Index = I;
+    A.BTFType = Params[I].TypeId;
+    Args.push_back(std::move(A));
+  }
+}
+
 bool BTFKernelTypes::getTracepointArgs(llvm::StringRef Name,
                                        std::vector<ContextArg> &Args) {
   KernelBTF *K = get();
@@ -65,14 +79,7 @@ bool BTFKernelTypes::getTracepointArgs(llvm::StringRef Name,
     llvm::consumeError(Proto.takeError());
     return false;
   }
-  for (size_t I = 0; I < Proto->Args.size(); ++I) {
-    ContextArg A;
-    A.Name = Proto->Args[I].Name.empty() ? "arg" + std::to_string(I + 1)
-                                         : Proto->Args[I].Name;
-    A.Index = I;
-    A.BTFType = Proto->Args[I].TypeId;
-    Args.push_back(std::move(A));
-  }
+  appendContextArgs(Proto->Args, Args);
   return true;
 }
 
@@ -114,14 +121,7 @@ bool BTFKernelTypes::getFunctionArgs(llvm::StringRef Name,
     llvm::consumeError(Proto.takeError());
     return false;
   }
-  for (size_t I = 0; I < Proto->Params.size(); ++I) {
-    ContextArg A;
-    A.Name = Proto->Params[I].Name.empty() ? "arg" + std::to_string(I + 1)
-                                           : Proto->Params[I].Name;
-    A.Index = I;
-    A.BTFType = Proto->Params[I].TypeId;
-    Args.push_back(std::move(A));
-  }
+  appendContextArgs(Proto->Params, Args);
   ReturnType = Proto->ReturnTypeId;
   return true;
 }
