@@ -390,6 +390,18 @@ bool SemaImpl::expandAliases(ProbeDecl *D, const ProbePoint &P,
 
 bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
                            unsigned AliasDepth) {
+  size_t Before = Prog.Probes.size();
+  bool Ok = expandUnconditionedPoint(D, P, Body, AliasDepth);
+  // `point if (cond)`: conditions stack up through aliases and wildcards;
+  // every instance this point produced carries this one too.
+  if (P.Condition)
+    for (size_t I = Before; I < Prog.Probes.size(); ++I)
+      Prog.Probes[I].Conditions.push_back(P.Condition);
+  return Ok;
+}
+
+bool SemaImpl::expandUnconditionedPoint(ProbeDecl *D, const ProbePoint &P,
+                                        BlockStmt *Body, unsigned AliasDepth) {
   PointView V{P};
   if (V.size() == 0)
     return false;
@@ -475,9 +487,6 @@ void SemaImpl::resolveProbes(ScriptFile &F) {
     if (!PD)
       continue;
     for (const ProbePoint &P : PD->getPoints()) {
-      if (P.Condition)
-        Diags.error(P.Condition->getLoc(),
-                    "conditional probes ('if (...)') are not supported yet");
       size_t Before = Prog.Probes.size();
       expandPoint(PD, P, PD->getBody(), 0);
       // `point!`: once a sufficient point resolves, the rest are not tried.

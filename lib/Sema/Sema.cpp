@@ -8,6 +8,8 @@ void SemaImpl::resolveProbeBodies(size_t First) {
   // locals; the body is resolved once.
   for (size_t I = First; I < Prog.Probes.size(); ++I) {
     ProbeInstance &P = Prog.Probes[I];
+    if (!P.Conditions.empty())
+      P.Body = conditionedBody(P);
     auto [It, Inserted] = LocalsOfBody.try_emplace(P.Body);
     if (Inserted) {
       BodyScope S;

@@ -9,6 +9,9 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <map>
+#include <vector>
+
 namespace stapc {
 
 /// The scope a body is elaborated in: a probe instance or a function.
@@ -31,12 +34,19 @@ public:
   void resolveProbes(ScriptFile &F);
   bool expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
                    unsigned AliasDepth);
+  bool expandUnconditionedPoint(ProbeDecl *D, const ProbePoint &P,
+                                BlockStmt *Body, unsigned AliasDepth);
   bool expandAliases(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
                      unsigned AliasDepth, bool &Matched);
   /// Mark the tapset file that declared D as used: its probes run too.
   void useDeclFrom(const Decl *D);
   /// Resolve the bodies of probe instances from Prog.Probes[First...].
   void resolveProbeBodies(size_t First);
+
+  // ProbeConditions.cpp
+  /// The body of a probe instance with `if (cond)` points: a copy of P.Body
+  /// that first tests the conditions (globals only) and skips everything.
+  BlockStmt *conditionedBody(const ProbeInstance &P);
 
   // Resolve.cpp
   void collectDeclarations();
@@ -82,6 +92,11 @@ public:
       AliasBodies;
   /// Source positions that already have a type error.
   llvm::DenseSet<const char *> TypeErrorLocs;
+  /// Bodies guarded by probe-point conditions, by original body and
+  /// conditions (instances of one conditioned point share one body).
+  std::map<std::pair<BlockStmt *, std::vector<Expr *>>, BlockStmt *>
+      ConditionedBodies;
+  llvm::DenseSet<const Expr *> CheckedConditions;
   /// Locals of each distinct probe body.
   llvm::DenseMap<BlockStmt *, std::vector<VarDecl *>> LocalsOfBody;
   std::vector<FunctionDecl *> Worklist;

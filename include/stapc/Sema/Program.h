@@ -57,6 +57,9 @@ struct ProbeInstance {
   bool KprobeOnly = false; // KernelFunction: kprobe.function (no fentry)
   uint32_t ReturnType = 0; // KernelFunction: BTF type of $return (0: void)
   std::vector<ContextArg> Args;
+  /// `if (cond)` of the point and of every alias it came through (all must
+  /// hold; Sema guards the body with them).
+  std::vector<Expr *> Conditions;
 
   /// Locals of this probe's body (filled by Sema).
   std::vector<VarDecl *> Locals;
