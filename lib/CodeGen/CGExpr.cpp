@@ -52,7 +52,12 @@ Value *ProbeEmitter::emitExpr(Expr *E) {
     case UnaryOp::PreDec:
       return emitIncDec(U->getOperand(), false, false);
     case UnaryOp::AddressOf:
-      CGM.getDiags().error(E->getLoc(), "'&' is not supported yet");
+      if (auto *T = dyn_cast<TargetExpr>(U->getOperand()))
+        return emitTargetExpr(T, /*AddressOf=*/true);
+      CGM.getDiags().error(E->getLoc(),
+                           "'&' takes the address of a target expression "
+                           "($var->member, @cast(...)->member, $var[N]); "
+                           "script variables have no address");
       return B.getInt64(0);
     }
     break;

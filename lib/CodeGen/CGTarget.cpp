@@ -26,7 +26,16 @@ struct TypedValue {
 };
 } // namespace
 
-Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
+/// `&$var` and `&@cast(p, "T")` name no member: the first lives in a
+/// register, the second is p itself.
+static bool refuseBareAddress(DiagnosticEngine &Diags, TargetExpr *E) {
+  Diags.error(E->getLoc(), "'&' needs a member or an element (write "
+                           "&$var->member or &$var[N]): this names a value, "
+                           "not an object in memory");
+  return false;
+}
+
+Value *ProbeEmitter::emitTargetExpr(TargetExpr *E, bool AddressOf) {
   if (auto *C = dyn_cast<CastExpr>(E)) {
     Value *Ptr = emitExpr(C->getOperand());
     KernelBTF *K = CGM.getOptions().BTF;
@@ -47,10 +56,14 @@ Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
       CGM.getDiags().error(E->getLoc(), "@cast: " + toString(Ty.takeError()));
       return B.getInt64(0);
     }
-    if (E->getComponents().empty())
+    if (E->getComponents().empty()) {
+      if (AddressOf)
+        refuseBareAddress(CGM.getDiags(), E);
       return Ptr;
+    }
     // @cast(p, "T") names the type p points to.
-    return emitMemberChain(E, B.CreateIntToPtr(Ptr, B.getPtrTy()), *Ty);
+    return emitMemberChain(E, B.CreateIntToPtr(Ptr, B.getPtrTy()), *Ty,
+                           /*BTFPointer=*/false, AddressOf);
   }
   if (isa<AutocastExpr>(E)) {
     CGM.getDiags().error(E->getComponents().front().Loc,
@@ -88,8 +101,11 @@ Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
   Value *Slot = B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), CtxArg,
                                              Arg->Index);
   Value *V = B.CreateLoad(B.getInt64Ty(), Slot, Name);
-  if (E->getComponents().empty())
+  if (E->getComponents().empty()) {
+    if (AddressOf)
+      refuseBareAddress(CGM.getDiags(), E);
     return V;
+  }
   KernelBTF *K = CGM.getOptions().BTF;
   TypeInfo TI = K->describe(Arg->BTFType);
   if (TI.Kind != BTFTypeKind::Pointer) {
@@ -100,7 +116,7 @@ Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
     return B.getInt64(0);
   }
   return emitMemberChain(E, B.CreateIntToPtr(V, B.getPtrTy()), TI.PointeeId,
-                         hasBTFTypedContext());
+                         hasBTFTypedContext(), AddressOf);
 }
 
 /// Whether the context arguments are pointers the verifier types from BTF.
@@ -134,8 +150,27 @@ Value *ProbeEmitter::readKernelScalar(Value *Addr, uint64_t Size, bool Signed,
 }
 
 /// Base points at an object of BTF type TypeId; apply E's components.
+/// Reads 8 bytes at Parent + the relocated byte offset, then shifts the
+/// field into place. On little-endian machines libbpf's left shift does
+/// not depend on the unit's byte size, so the bytes past a smaller unit are
+/// shifted out; reading all 8 keeps the read's size a constant.
+Value *ProbeEmitter::readBitfield(Value *Parent, const FieldAddress &F,
+                                  bool Signed, SMLoc Loc, StringRef What) {
+  BTFDIBuilder &DB = *CGM.getBTFDIBuilder();
+  auto Info = [&](FieldInfoKind K) {
+    return B.CreateZExt(DB.emitFieldInfo(B, F.Addr, K), B.getInt64Ty());
+  };
+  Value *Unit = B.CreateGEP(B.getInt8Ty(), Parent, Info(FieldInfoKind::ByteOffset));
+  Value *Raw = readKernelScalar(Unit, 8, /*Signed=*/false, /*Direct=*/false,
+                                Loc, What);
+  Value *Shifted = B.CreateShl(Raw, Info(FieldInfoKind::LShiftU64));
+  Value *Right = Info(FieldInfoKind::RShiftU64);
+  return Signed ? B.CreateAShr(Shifted, Right) : B.CreateLShr(Shifted, Right);
+}
+
 Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
-                                     uint32_t TypeId, bool BTFPointer) {
+                                     uint32_t TypeId, bool BTFPointer,
+                                     bool AddressOf) {
   KernelBTF &K = *CGM.getOptions().BTF;
   BTFDIBuilder &DB = *CGM.getBTFDIBuilder();
   DiagnosticEngine &Diags = CGM.getDiags();
@@ -165,8 +200,10 @@ Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
     return true;
   };
 
-  for (const TargetComponent &C : E->getComponents()) {
+  ArrayRef<TargetComponent> Comps = E->getComponents();
+  for (const TargetComponent &C : Comps) {
     setLoc(C.Loc);
+    bool Last = &C == &Comps.back();
     if (C.K == TargetComponent::Member) {
       if (!Deref(C))
         return B.getInt64(0);
@@ -180,11 +217,17 @@ Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
         Diags.error(C.Loc, toString(Path.takeError()));
         return B.getInt64(0);
       }
-      if (Path->isBitfield()) {
-        Diags.error(C.Loc, "bitfield '" + C.Name + "' is not supported yet");
-        return B.getInt64(0);
-      }
       FieldAddress F = DB.emitMemberAddress(B, Cur.Addr, *Path);
+      if (Path->isBitfield()) {
+        if (AddressOf && Last) {
+          Diags.error(C.Loc, "bitfield '" + C.Name + "' has no address");
+          return B.getInt64(0);
+        }
+        Cur = {readBitfield(Cur.Addr, F, K.describe(F.TypeId).IsSigned, C.Loc,
+                            C.Name),
+               nullptr, F.TypeId};
+        continue;
+      }
       Cur = {nullptr, F.Addr, F.TypeId};
     } else {
       Direct = false;
@@ -211,6 +254,8 @@ Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
         return B.getInt64(0);
       }
     }
+    if (AddressOf && Last)
+      return B.CreatePtrToInt(Cur.Addr, B.getInt64Ty());
     // Pointers and scalars are read now; arrays and aggregates stay in
     // memory for the next step.
     TypeInfo TI = K.describe(Cur.Type);

@@ -23,6 +23,8 @@
 
 namespace stapc {
 
+struct FieldAddress;
+
 struct RegexCode;
 
 class ProbeEmitter {
@@ -236,12 +238,20 @@ public:
   llvm::DenseMap<llvm::Function *, llvm::Value *> RegexWalkCtx;
 
   // CGTarget.cpp
-  llvm::Value *emitTargetExpr(TargetExpr *E);
+  /// The value of E as a long; with AddressOf, `&E`: the kernel address of
+  /// the member or element E names (a diagnostic if it has none).
+  llvm::Value *emitTargetExpr(TargetExpr *E, bool AddressOf = false);
   /// Follow `->a->b[2]` from a pointer of BTF type TypeId with CO-RE
-  /// relocated accesses; returns the final value as a long.
+  /// relocated accesses; returns the final value as a long, or with
+  /// AddressOf the final member's address.
   /// BTFPointer: Base is a BTF-typed context pointer (plain loads).
   llvm::Value *emitMemberChain(TargetExpr *E, llvm::Value *Base,
-                               uint32_t TypeId, bool BTFPointer = false);
+                               uint32_t TypeId, bool BTFPointer = false,
+                               bool AddressOf = false);
+  /// A bitfield member (F from emitMemberAddress on the aggregate at
+  /// Parent) read through CO-RE field-info relocations, as a long.
+  llvm::Value *readBitfield(llvm::Value *Parent, const FieldAddress &F,
+                            bool Signed, SMLoc Loc, llvm::StringRef What);
   bool hasBTFTypedContext() const;
   llvm::Value *readKernelScalar(llvm::Value *Addr, uint64_t Size, bool Signed,
                                 bool Direct, SMLoc Loc, llvm::StringRef What);
