@@ -122,7 +122,9 @@ public:
                              CellsSize);
   }
 
-  Value *emit(const runtime::Format &F, ArrayRef<Value *> Args);
+  /// ArgAt(I) yields argument I when its conversion is emitted, so values
+  /// need not all be live at once.
+  Value *emit(const runtime::Format &F, function_ref<Value *(unsigned)> ArgAt);
 
 private:
   Value *cell(unsigned Off) {
@@ -411,7 +413,8 @@ void FormatEmitter::emitBinary(Value *V, Value *Left, Value *Width,
   appendFill('\0', B.CreateSelect(Left, Pad, Zero0));
 }
 
-Value *FormatEmitter::emit(const runtime::Format &F, ArrayRef<Value *> Args) {
+Value *FormatEmitter::emit(const runtime::Format &F,
+                           function_ref<Value *(unsigned)> ArgAt) {
   storePos(B.getInt64(0));
   std::string Text;
   size_t Next = 0;
@@ -426,14 +429,14 @@ Value *FormatEmitter::emit(const runtime::Format &F, ArrayRef<Value *> Args) {
     Value *Left = B.getInt1(P.Flags & runtime::FlagLeft);
     Value *Width = B.getInt64(P.Width);
     if (P.Width == runtime::FromArgument) {
-      auto [W, Neg] = emitStarWidth(B, Args[Next++]);
+      auto [W, Neg] = emitStarWidth(B, ArgAt(Next++));
       Width = W;
       Left = B.CreateOr(Left, Neg);
     }
     Value *Prec = B.getInt64(P.Precision);
     if (P.Precision == runtime::FromArgument)
-      Prec = emitStarPrecision(B, Args[Next++]);
-    Value *Arg = Args[Next++];
+      Prec = emitStarPrecision(B, ArgAt(Next++));
+    Value *Arg = ArgAt(Next++);
     switch (P.Conversion) {
     case 's':
       emitStringConv(Arg, P.Flags, Left, Width, Prec);
@@ -460,6 +463,12 @@ Value *FormatEmitter::emit(const runtime::Format &F, ArrayRef<Value *> Args) {
 
 Value *ProbeEmitter::emitFormat(StringRef Format, ArrayRef<Value *> Args,
                                 SMLoc Loc) {
+  return emitFormatLazy(Format, [&](unsigned I) { return Args[I]; }, Loc);
+}
+
+Value *ProbeEmitter::emitFormatLazy(StringRef Format,
+                                    function_ref<Value *(unsigned)> ArgAt,
+                                    SMLoc Loc) {
   runtime::Format F = runtime::Format::parse({Format.data(), Format.size()});
-  return FormatEmitter(*this, Loc).emit(F, Args);
+  return FormatEmitter(*this, Loc).emit(F, ArgAt);
 }

@@ -18,102 +18,144 @@
 using namespace stapc;
 using namespace llvm;
 
-namespace {
-struct TypedValue {
-  Value *Scalar = nullptr; // i64, when the value is in hand
-  Value *Addr = nullptr;   // else: where the object lives
-  uint32_t Type = 0;       // BTF type id (unstripped)
-};
-} // namespace
-
 /// `&$var` and `&@cast(p, "T")` name no member: the first lives in a
 /// register, the second is p itself.
-static bool refuseBareAddress(DiagnosticEngine &Diags, TargetExpr *E) {
+static std::nullopt_t refuseBareAddress(DiagnosticEngine &Diags,
+                                       TargetExpr *E) {
   Diags.error(E->getLoc(), "'&' needs a member or an element (write "
                            "&$var->member or &$var[N]): this names a value, "
                            "not an object in memory");
-  return false;
+  return std::nullopt;
 }
 
 Value *ProbeEmitter::emitTargetExpr(TargetExpr *E, bool AddressOf) {
+  auto *Sym = dyn_cast<TargetSymbolExpr>(E);
+  if (Sym && Sym->isContextList())
+    return emitContextList(Sym);
+  std::optional<TypedTarget> T = emitTypedTarget(E, AddressOf);
+  if (!T)
+    return B.getInt64(0);
+  if (E->getPrettyPrint())
+    return emitPrettyTarget(*T, E->getPrettyPrint() > 1, E->getLoc());
+  if (T->Scalar)
+    return AddressOf ? T->Scalar : pointerAsValue(T->Scalar, T->Type);
+  // An object in memory: `@cast(p, "T")` alone is p; arrays read as their
+  // address, as in stap (use kernel_string on them); a struct is no value.
+  KernelBTF &K = *CGM.getOptions().BTF;
+  if (!E->getComponents().empty() && K.isAggregate(T->Type)) {
+    CGM.getDiags().error(E->getComponents().back().Loc,
+                         "'" + K.typeName(T->Type) +
+                             "' is a struct or union, not a value; pick one "
+                             "of its members (or print it with a trailing "
+                             "'$')");
+    return B.getInt64(0);
+  }
+  return B.CreatePtrToInt(T->Addr, B.getInt64Ty());
+}
+
+/// In tp_btf and fentry programs the verifier types pointers loaded from
+/// the context (and through them) as kernel pointers, and refuses any
+/// arithmetic on them (`$prev & 15`, formatting digits). A script value is
+/// a plain number: copy the bits through a helper, whose result the
+/// verifier sees as a scalar. Only pointer values used as values pay this;
+/// member chains keep the typed pointer.
+Value *ProbeEmitter::pointerAsValue(Value *V, uint32_t Type) {
+  if (!hasBTFTypedContext() ||
+      CGM.getOptions().BTF->describe(Type).Kind != BTFTypeKind::Pointer)
+    return V;
+  Value *Tmp = B.createEntryAlloca(B.getInt64Ty(), "ptrval");
+  B.CreateStore(V, Tmp);
+  B.createProbeReadKernel(Tmp, 8, Tmp);
+  return B.CreateLoad(B.getInt64Ty(), Tmp, "ptrval");
+}
+
+const ContextArg *ProbeEmitter::findContextArg(StringRef Name) const {
+  for (const ContextArg &A : Probe.Args)
+    if (A.Name == Name)
+      return &A;
+  return nullptr;
+}
+
+Value *ProbeEmitter::loadContextArg(const ContextArg &Arg) {
+  // tp_btf/fentry context: an array of u64, one per prototype argument.
+  Value *Slot = B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), CtxArg, Arg.Index);
+  return B.CreateLoad(B.getInt64Ty(), Slot, Arg.Name);
+}
+
+std::optional<TypedTarget> ProbeEmitter::emitTypedTarget(TargetExpr *E,
+                                                        bool AddressOf) {
+  DiagnosticEngine &Diags = CGM.getDiags();
+  KernelBTF *K = CGM.getOptions().BTF;
   if (auto *C = dyn_cast<CastExpr>(E)) {
     Value *Ptr = emitExpr(C->getOperand());
-    KernelBTF *K = CGM.getOptions().BTF;
     if (!K) {
-      CGM.getDiags().error(E->getLoc(), "@cast needs kernel BTF (none could "
-                                        "be read; pass --btf FILE)");
-      return B.getInt64(0);
+      Diags.error(E->getLoc(), "@cast needs kernel BTF (none could "
+                               "be read; pass --btf FILE)");
+      return std::nullopt;
     }
     StringRef Module = C->getModule();
     if (C->hasModule() && !Module.starts_with("kernel")) {
-      CGM.getDiags().error(E->getLoc(), "@cast into module '" + Module +
-                                            "': only kernel types (from BTF) "
-                                            "are supported yet");
-      return B.getInt64(0);
+      Diags.error(E->getLoc(), "@cast into module '" + Module +
+                                   "': only kernel types (from BTF) "
+                                   "are supported yet");
+      return std::nullopt;
     }
     auto Ty = K->findType(C->getTypeName());
     if (!Ty) {
-      CGM.getDiags().error(E->getLoc(), "@cast: " + toString(Ty.takeError()));
-      return B.getInt64(0);
+      Diags.error(E->getLoc(), "@cast: " + toString(Ty.takeError()));
+      return std::nullopt;
     }
+    // @cast(p, "T") names the object of type T at p.
+    Value *Obj = B.CreateIntToPtr(Ptr, B.getPtrTy());
     if (E->getComponents().empty()) {
       if (AddressOf)
-        refuseBareAddress(CGM.getDiags(), E);
-      return Ptr;
+        return refuseBareAddress(Diags, E);
+      return TypedTarget{nullptr, Obj, *Ty};
     }
-    // @cast(p, "T") names the type p points to.
-    return emitMemberChain(E, B.CreateIntToPtr(Ptr, B.getPtrTy()), *Ty,
-                           /*BTFPointer=*/false, AddressOf);
+    return emitMemberChain(E, Obj, *Ty, /*BTFPointer=*/false, AddressOf);
   }
   if (isa<AutocastExpr>(E)) {
-    CGM.getDiags().error(E->getComponents().front().Loc,
-                         "'->' on a value whose kernel type is not known here "
-                         "(stap's autocast) is not supported yet; name the "
-                         "type: @cast(value, \"task_struct\")->member");
-    return B.getInt64(0);
+    Diags.error(E->getComponents().front().Loc,
+                "'->' on a value whose kernel type is not known here "
+                "(stap's autocast) is not supported yet; name the "
+                "type: @cast(value, \"task_struct\")->member");
+    return std::nullopt;
   }
   auto *Sym = dyn_cast<TargetSymbolExpr>(E);
-  if (!Sym || Sym->isContextList()) {
-    CGM.getDiags().error(E->getLoc(), "this target expression is not "
-                                      "supported by this stapc build yet");
-    return B.getInt64(0);
+  if (!Sym) {
+    Diags.error(E->getLoc(), "this target expression is not "
+                             "supported by this stapc build yet");
+    return std::nullopt;
   }
   StringRef Name = Sym->getName().drop_front(); // '$'
-  const ContextArg *Arg = nullptr;
-  for (const ContextArg &A : Probe.Args)
-    if (A.Name == Name)
-      Arg = &A;
+  const ContextArg *Arg = findContextArg(Name);
   if (!Arg) {
     std::string Known;
     for (const ContextArg &A : Probe.Args)
       Known += (Known.empty() ? "$" : ", $") + A.Name;
     if (CGM.firstReportAt(E->getLoc()))
-      CGM.getDiags().error(E->getLoc(),
-                         "semantic error: unable to find target variable '" +
-                             Sym->getName() + "' in probe '" + Probe.PP +
-                             "'" + (Known.empty() ? "" : " (it has: " + Known + ")") +
-                             (Name == "return" && Probe.Kind == ProbeKind::KernelFunction
-                                  ? "; $return exists in .return probes"
-                                  : ""));
-    return B.getInt64(0);
+      Diags.error(E->getLoc(),
+                  "semantic error: unable to find target variable '" +
+                      Sym->getName() + "' in probe '" + Probe.PP + "'" +
+                      (Known.empty() ? "" : " (it has: " + Known + ")") +
+                      (Name == "return" &&
+                               Probe.Kind == ProbeKind::KernelFunction
+                           ? "; $return exists in .return probes"
+                           : ""));
+    return std::nullopt;
   }
-  // tp_btf context: an array of u64, one per prototype argument.
-  Value *Slot = B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), CtxArg,
-                                             Arg->Index);
-  Value *V = B.CreateLoad(B.getInt64Ty(), Slot, Name);
+  Value *V = loadContextArg(*Arg);
   if (E->getComponents().empty()) {
     if (AddressOf)
-      refuseBareAddress(CGM.getDiags(), E);
-    return V;
+      return refuseBareAddress(Diags, E);
+    return TypedTarget{V, nullptr, Arg->BTFType};
   }
-  KernelBTF *K = CGM.getOptions().BTF;
   TypeInfo TI = K->describe(Arg->BTFType);
   if (TI.Kind != BTFTypeKind::Pointer) {
-    CGM.getDiags().error(E->getComponents().front().Loc,
-                         "'" + Sym->getName() + "' is a " +
-                             K->typeName(Arg->BTFType) +
-                             ", not a pointer; '->' needs a pointer");
-    return B.getInt64(0);
+    Diags.error(E->getComponents().front().Loc,
+                "'" + Sym->getName() + "' is a " + K->typeName(Arg->BTFType) +
+                    ", not a pointer; '->' needs a pointer");
+    return std::nullopt;
   }
   return emitMemberChain(E, B.CreateIntToPtr(V, B.getPtrTy()), TI.PointeeId,
                          hasBTFTypedContext(), AddressOf);
@@ -168,13 +210,13 @@ Value *ProbeEmitter::readBitfield(Value *Parent, const FieldAddress &F,
   return Signed ? B.CreateAShr(Shifted, Right) : B.CreateLShr(Shifted, Right);
 }
 
-Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
-                                     uint32_t TypeId, bool BTFPointer,
-                                     bool AddressOf) {
+std::optional<TypedTarget>
+ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base, uint32_t TypeId,
+                              bool BTFPointer, bool AddressOf) {
   KernelBTF &K = *CGM.getOptions().BTF;
   BTFDIBuilder &DB = *CGM.getBTFDIBuilder();
   DiagnosticEngine &Diags = CGM.getDiags();
-  TypedValue Cur{nullptr, Base, TypeId};
+  TypedTarget Cur{nullptr, Base, TypeId};
   // Member steps keep a BTF-typed pointer BTF-typed (the verifier types
   // loaded struct pointers too); a computed index does not.
   bool Direct = BTFPointer;
@@ -206,22 +248,22 @@ Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
     bool Last = &C == &Comps.back();
     if (C.K == TargetComponent::Member) {
       if (!Deref(C))
-        return B.getInt64(0);
+        return std::nullopt;
       if (!K.isAggregate(Cur.Type)) {
         Diags.error(C.Loc, "'" + K.typeName(Cur.Type) +
                                "' has no members (looking for '" + C.Name + "')");
-        return B.getInt64(0);
+        return std::nullopt;
       }
       auto Path = K.findMember(Cur.Type, C.Name);
       if (!Path) {
         Diags.error(C.Loc, toString(Path.takeError()));
-        return B.getInt64(0);
+        return std::nullopt;
       }
       FieldAddress F = DB.emitMemberAddress(B, Cur.Addr, *Path);
       if (Path->isBitfield()) {
         if (AddressOf && Last) {
           Diags.error(C.Loc, "bitfield '" + C.Name + "' has no address");
-          return B.getInt64(0);
+          return std::nullopt;
         }
         Cur = {readBitfield(Cur.Addr, F, K.describe(F.TypeId).IsSigned, C.Loc,
                             C.Name),
@@ -236,7 +278,7 @@ Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
       if (Cur.Scalar) {
         if (TI.Kind != BTFTypeKind::Pointer) {
           Diags.error(C.Loc, "'" + K.typeName(Cur.Type) + "' cannot be indexed");
-          return B.getInt64(0);
+          return std::nullopt;
         }
         uint64_t Size = K.describe(TI.PointeeId).Size;
         Value *P = B.CreateIntToPtr(Cur.Scalar, B.getPtrTy());
@@ -251,11 +293,11 @@ Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
                TI.ElementId};
       } else {
         Diags.error(C.Loc, "'" + K.typeName(Cur.Type) + "' cannot be indexed");
-        return B.getInt64(0);
+        return std::nullopt;
       }
     }
     if (AddressOf && Last)
-      return B.CreatePtrToInt(Cur.Addr, B.getInt64Ty());
+      return TypedTarget{B.CreatePtrToInt(Cur.Addr, B.getInt64Ty()), nullptr, 0};
     // Pointers and scalars are read now; arrays and aggregates stay in
     // memory for the next step.
     TypeInfo TI = K.describe(Cur.Type);
@@ -267,15 +309,5 @@ Value *ProbeEmitter::emitMemberChain(TargetExpr *E, Value *Base,
              nullptr, Cur.Type};
     }
   }
-  if (Cur.Scalar)
-    return Cur.Scalar;
-  if (K.isAggregate(Cur.Type)) {
-    Diags.error(E->getComponents().back().Loc,
-                "'" + K.typeName(Cur.Type) +
-                    "' is a struct or union, not a value; pick one of its "
-                    "members");
-    return B.getInt64(0);
-  }
-  // Arrays read as their address, as in stap (use kernel_string on them).
-  return B.CreatePtrToInt(Cur.Addr, B.getInt64Ty());
+  return Cur;
 }

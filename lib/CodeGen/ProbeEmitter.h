@@ -21,9 +21,19 @@
 
 #include "llvm/IR/Function.h"
 
+#include <optional>
+
 namespace stapc {
 
 struct FieldAddress;
+
+/// A typed kernel value: a scalar in hand (an i64 with a BTF type) or an
+/// object in kernel memory (an address with a BTF type).
+struct TypedTarget {
+  llvm::Value *Scalar = nullptr; ///< i64, when the value is in hand
+  llvm::Value *Addr = nullptr;   ///< else: where the object lives
+  uint32_t Type = 0;             ///< BTF type id (unstripped)
+};
 
 struct RegexCode;
 
@@ -204,6 +214,11 @@ public:
   // CGFormat.cpp, CGStringFuncs.cpp (sprintf and string builtins in BPF)
   llvm::Value *emitFormat(llvm::StringRef Format,
                           llvm::ArrayRef<llvm::Value *> Args, SMLoc Loc);
+  /// emitFormat with argument I made by ArgAt(I) right before its
+  /// conversion (long formats whose values would not fit in registers).
+  llvm::Value *emitFormatLazy(llvm::StringRef Format,
+                              llvm::function_ref<llvm::Value *(unsigned)> ArgAt,
+                              SMLoc Loc);
   /// Bytes at Addr (kernel, or user memory with User) for %m/%M: Len
   /// (clamped to [1, MAXSTRINGLEN-1]) bytes copied to Dst; a fault is a
   /// runtime error. Returns the clamped length.
@@ -238,16 +253,31 @@ public:
   llvm::DenseMap<llvm::Function *, llvm::Value *> RegexWalkCtx;
 
   // CGTarget.cpp
-  /// The value of E as a long; with AddressOf, `&E`: the kernel address of
-  /// the member or element E names (a diagnostic if it has none).
+  /// The value of E as a long (a string for `$$vars` and `$var$`); with
+  /// AddressOf, `&E`: the kernel address of the member or element E names
+  /// (a diagnostic if it has none).
   llvm::Value *emitTargetExpr(TargetExpr *E, bool AddressOf = false);
+  /// E's typed value, member chain applied; nullopt after a diagnostic.
+  /// With AddressOf, the address as a Scalar (Type 0).
+  std::optional<TypedTarget> emitTypedTarget(TargetExpr *E, bool AddressOf);
   /// Follow `->a->b[2]` from a pointer of BTF type TypeId with CO-RE
-  /// relocated accesses; returns the final value as a long, or with
-  /// AddressOf the final member's address.
-  /// BTFPointer: Base is a BTF-typed context pointer (plain loads).
-  llvm::Value *emitMemberChain(TargetExpr *E, llvm::Value *Base,
-                               uint32_t TypeId, bool BTFPointer = false,
-                               bool AddressOf = false);
+  /// relocated accesses. BTFPointer: Base is a BTF-typed context pointer
+  /// (plain loads).
+  std::optional<TypedTarget> emitMemberChain(TargetExpr *E, llvm::Value *Base,
+                                             uint32_t TypeId,
+                                             bool BTFPointer = false,
+                                             bool AddressOf = false);
+  const ContextArg *findContextArg(llvm::StringRef Name) const;
+  /// V, of BTF type Type, as a number the verifier lets scripts compute
+  /// with (see CGTarget.cpp).
+  llvm::Value *pointerAsValue(llvm::Value *V, uint32_t Type);
+  llvm::Value *loadContextArg(const ContextArg &Arg);
+
+  // CGTargetPretty.cpp
+  /// `$$vars`, `$$parms`, `$$locals`, `$$return`, `$$name`: strings.
+  llvm::Value *emitContextList(TargetSymbolExpr *E);
+  /// `$var$` (Deep: `$var$$`): the value as stap's `{.a=1, .b="x"}` text.
+  llvm::Value *emitPrettyTarget(const TypedTarget &T, bool Deep, SMLoc Loc);
   /// A bitfield member (F from emitMemberAddress on the aggregate at
   /// Parent) read through CO-RE field-info relocations, as a long.
   llvm::Value *readBitfield(llvm::Value *Parent, const FieldAddress &F,

@@ -281,8 +281,11 @@ public:
 
   void visitTargetExprCommon(TargetExpr *E) {
     traverseComponents(E);
-    // Integers, pointers and arrays read as longs, as in stap.
-    setType(E, TypeKind::Long);
+    // Integers, pointers and arrays read as longs, as in stap; `$var$`
+    // and the `$$vars` family are their text.
+    auto *Sym = llvm::dyn_cast<TargetSymbolExpr>(E);
+    bool Text = E->getPrettyPrint() || (Sym && Sym->isContextList());
+    setType(E, Text ? TypeKind::String : TypeKind::Long);
   }
   void visitTargetSymbolExpr(TargetSymbolExpr *E) { visitTargetExprCommon(E); }
   void visitAtVarExpr(AtVarExpr *E) { visitTargetExprCommon(E); }
