@@ -81,6 +81,8 @@ Value *ProbeEmitter::emitExpr(Expr *E) {
   case Node::Kind::AtVar:
   case Node::Kind::Autocast:
     return emitTargetExpr(cast<TargetExpr>(E));
+  case Node::Kind::Defined:
+    return B.getInt64(targetResolves(cast<DefinedExpr>(E)->getOperand()));
   default:
     break;
   }
@@ -93,6 +95,8 @@ Value *ProbeEmitter::emitExpr(Expr *E) {
 
 Value *ProbeEmitter::emitTernary(TernaryExpr *E) {
   LLVMContext &C = B.getContext();
+  if (std::optional<bool> Known = staticCondition(E->getCond()))
+    return emitExpr(*Known ? E->getThen() : E->getElse());
   Value *Cond = emitCondition(E->getCond());
   bool IsString = E->getType() == TypeKind::String;
   Value *Result = IsString ? allocStringSlot()
@@ -117,6 +121,13 @@ Value *ProbeEmitter::emitTernary(TernaryExpr *E) {
 Value *ProbeEmitter::emitLogical(BinaryExpr *E) {
   LLVMContext &C = B.getContext();
   bool IsAnd = E->getOp() == BinaryOp::LogicalAnd;
+  // A left side known at compile time (`@defined($x) && $x > 0`) has no
+  // effects: it settles the result or leaves only the right side to run.
+  if (std::optional<bool> L = staticCondition(E->getLHS())) {
+    if (*L != IsAnd)
+      return B.getInt64(*L);
+    return B.CreateZExt(emitCondition(E->getRHS()), B.getInt64Ty());
+  }
   Value *Result = B.createEntryAlloca(B.getInt64Ty(), IsAnd ? "and" : "or");
   Value *L = emitCondition(E->getLHS());
   B.CreateStore(B.CreateZExt(L, B.getInt64Ty()), Result);

@@ -66,6 +66,12 @@ void ProbeEmitter::emitStmt(Stmt *S) {
 
 void ProbeEmitter::emitIf(IfStmt *S) {
   LLVMContext &C = B.getContext();
+  // `if (@defined($x))`: only the branch that can run is emitted.
+  if (std::optional<bool> Known = staticCondition(S->getCond())) {
+    if (Stmt *Live = *Known ? S->getThen() : S->getElse())
+      emitStmt(Live);
+    return;
+  }
   Value *Cond = emitCondition(S->getCond());
   auto *Then = BasicBlock::Create(C, "if.then", Fn);
   auto *Else = BasicBlock::Create(C, "if.else", Fn);

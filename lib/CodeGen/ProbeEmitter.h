@@ -273,6 +273,13 @@ public:
   llvm::Value *pointerAsValue(llvm::Value *V, uint32_t Type);
   llvm::Value *loadContextArg(const ContextArg &Arg);
 
+  // CGDefined.cpp
+  /// `@defined(E)`: whether target expression E resolves in this probe.
+  bool targetResolves(Expr *E);
+  /// The value of a condition made of `@defined`, literals, `!`, `&&` and
+  /// `||` when it is known at compile time (it then has no effects).
+  std::optional<bool> staticCondition(Expr *E);
+
   // CGTargetPretty.cpp
   /// `$$vars`, `$$parms`, `$$locals`, `$$return`, `$$name`: strings.
   llvm::Value *emitContextList(TargetSymbolExpr *E);

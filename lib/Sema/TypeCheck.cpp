@@ -288,6 +288,10 @@ public:
     setType(E, Text ? TypeKind::String : TypeKind::Long);
   }
   void visitTargetSymbolExpr(TargetSymbolExpr *E) { visitTargetExprCommon(E); }
+  void visitDefinedExpr(DefinedExpr *E) {
+    traverse(E->getOperand());
+    setType(E, TypeKind::Long);
+  }
   void visitAtVarExpr(AtVarExpr *E) { visitTargetExprCommon(E); }
   void visitAutocastExpr(AutocastExpr *E) {
     traverse(E->getOperand());

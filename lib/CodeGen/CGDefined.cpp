@@ -1,0 +1,111 @@
+//===- CGDefined.cpp - @defined() and conditions known at compile time ----===//
+//
+// `@defined($var->member)` is 1 when the target expression resolves in this
+// probe instance (the argument exists, each member exists in the kernel's
+// BTF), else 0. It is decided per probe instance, as in stap, so one body
+// serves a wildcard whose functions differ. Conditions built from it
+// (`!`, `&&`, `||`, integer literals) are folded while emitting: the branch
+// that cannot run is not emitted, so `if (@defined($x)) print($x)` compiles
+// where $x does not exist.
+//
+//===----------------------------------------------------------------------===//
+#include "ProbeEmitter.h"
+
+#include "stapc/BTF/KernelBTF.h"
+
+using namespace stapc;
+using namespace llvm;
+
+/// Whether the member chain of E resolves from a value (InHand: a scalar
+/// such as a pointer argument) or an object of type Type.
+static bool chainResolves(const KernelBTF &K, TargetExpr *E, uint32_t Type,
+                          bool InHand) {
+  for (const TargetComponent &C : E->getComponents()) {
+    TypeInfo TI = K.describe(Type);
+    if (C.K == TargetComponent::Member) {
+      if (InHand) {
+        if (TI.Kind != BTFTypeKind::Pointer)
+          return false;
+        Type = TI.PointeeId;
+      }
+      if (!K.isAggregate(Type))
+        return false;
+      Expected<MemberPath> P = K.findMember(Type, C.Name);
+      if (!P) {
+        consumeError(P.takeError());
+        return false;
+      }
+      Type = P->fieldTypeId();
+    } else if (InHand && TI.Kind == BTFTypeKind::Pointer) {
+      Type = TI.PointeeId;
+    } else if (!InHand && TI.Kind == BTFTypeKind::Array) {
+      Type = TI.ElementId;
+    } else {
+      return false;
+    }
+    InHand = K.describe(Type).Kind == BTFTypeKind::Pointer ||
+             K.isIntegerLike(Type);
+  }
+  return true;
+}
+
+bool ProbeEmitter::targetResolves(Expr *E) {
+  auto *T = dyn_cast<TargetExpr>(E);
+  if (!T)
+    return true; // stap: only target expressions can be undefined
+  KernelBTF *K = CGM.getOptions().BTF;
+  if (auto *Sym = dyn_cast<TargetSymbolExpr>(T)) {
+    StringRef Name = Sym->getName();
+    if (Sym->isContextList()) {
+      if (Name == "$$return")
+        return Probe.Kind == ProbeKind::KernelFunction && Probe.Return;
+      if (Name == "$$name")
+        return Probe.Kind == ProbeKind::Tracepoint;
+      return Name == "$$vars" || Name == "$$parms" || Name == "$$locals";
+    }
+    const ContextArg *Arg = findContextArg(Name.drop_front());
+    if (!Arg)
+      return false;
+    return T->getComponents().empty() ||
+           (K && chainResolves(*K, T, Arg->BTFType, /*InHand=*/true));
+  }
+  if (auto *C = dyn_cast<CastExpr>(T)) {
+    if (!K || (C->hasModule() && !C->getModule().starts_with("kernel")))
+      return false;
+    Expected<uint32_t> Ty = K->findType(C->getTypeName());
+    if (!Ty) {
+      consumeError(Ty.takeError());
+      return false;
+    }
+    return chainResolves(*K, T, *Ty, /*InHand=*/false);
+  }
+  return false; // @var and autocasts do not resolve in kernel probes yet
+}
+
+std::optional<bool> ProbeEmitter::staticCondition(Expr *E) {
+  if (auto *L = dyn_cast<IntegerLiteral>(E))
+    return L->getValue() != 0;
+  if (auto *D = dyn_cast<DefinedExpr>(E))
+    return targetResolves(D->getOperand());
+  if (auto *U = dyn_cast<UnaryExpr>(E)) {
+    if (U->getOp() == UnaryOp::LogicalNot)
+      if (std::optional<bool> V = staticCondition(U->getOperand()))
+        return !*V;
+    return std::nullopt;
+  }
+  if (auto *Bin = dyn_cast<BinaryExpr>(E)) {
+    bool IsAnd = Bin->getOp() == BinaryOp::LogicalAnd;
+    if (!IsAnd && Bin->getOp() != BinaryOp::LogicalOr)
+      return std::nullopt;
+    // `0 && x` and `1 || x` are settled by their left side alone.
+    std::optional<bool> L = staticCondition(Bin->getLHS());
+    if (L && *L != IsAnd)
+      return *L;
+    std::optional<bool> R = staticCondition(Bin->getRHS());
+    if (L && R)
+      return *R;
+    // `x && 0` is 0 only if x has no effects; leave it to run time.
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
