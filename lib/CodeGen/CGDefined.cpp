@@ -16,24 +16,25 @@
 using namespace stapc;
 using namespace llvm;
 
-/// Whether the member chain of E resolves from a value (InHand: a scalar
-/// such as a pointer argument) or an object of type Type.
-static bool chainResolves(const KernelBTF &K, TargetExpr *E, uint32_t Type,
-                          bool InHand) {
+/// The type E's member chain ends at, starting from a value (InHand: a
+/// scalar such as a pointer argument) or an object of type Type; nullopt
+/// if a step does not resolve.
+std::optional<uint32_t> stapc::chainType(const KernelBTF &K, TargetExpr *E,
+                                         uint32_t Type, bool InHand) {
   for (const TargetComponent &C : E->getComponents()) {
     TypeInfo TI = K.describe(Type);
     if (C.K == TargetComponent::Member) {
       if (InHand) {
         if (TI.Kind != BTFTypeKind::Pointer)
-          return false;
+          return std::nullopt;
         Type = TI.PointeeId;
       }
       if (!K.isAggregate(Type))
-        return false;
+        return std::nullopt;
       Expected<MemberPath> P = K.findMember(Type, C.Name);
       if (!P) {
         consumeError(P.takeError());
-        return false;
+        return std::nullopt;
       }
       Type = P->fieldTypeId();
     } else if (InHand && TI.Kind == BTFTypeKind::Pointer) {
@@ -41,12 +42,12 @@ static bool chainResolves(const KernelBTF &K, TargetExpr *E, uint32_t Type,
     } else if (!InHand && TI.Kind == BTFTypeKind::Array) {
       Type = TI.ElementId;
     } else {
-      return false;
+      return std::nullopt;
     }
     InHand = K.describe(Type).Kind == BTFTypeKind::Pointer ||
              K.isIntegerLike(Type);
   }
-  return true;
+  return Type;
 }
 
 bool ProbeEmitter::targetResolves(Expr *E) {
@@ -67,7 +68,7 @@ bool ProbeEmitter::targetResolves(Expr *E) {
     if (!Arg)
       return false;
     return T->getComponents().empty() ||
-           (K && chainResolves(*K, T, Arg->BTFType, /*InHand=*/true));
+           (K && chainType(*K, T, Arg->BTFType, /*InHand=*/true));
   }
   if (auto *C = dyn_cast<CastExpr>(T)) {
     if (!K || (C->hasModule() && !C->getModule().starts_with("kernel")))
@@ -77,9 +78,12 @@ bool ProbeEmitter::targetResolves(Expr *E) {
       consumeError(Ty.takeError());
       return false;
     }
-    return chainResolves(*K, T, *Ty, /*InHand=*/false);
+    return chainType(*K, T, *Ty, /*InHand=*/false).has_value();
   }
-  return false; // @var and autocasts do not resolve in kernel probes yet
+  if (auto *A = dyn_cast<AutocastExpr>(T))
+    if (std::optional<uint32_t> Pointee = autocastPointee(A->getOperand()))
+      return chainType(*K, T, *Pointee, /*InHand=*/false).has_value();
+  return false; // @var does not resolve in kernel probes
 }
 
 std::optional<bool> ProbeEmitter::staticCondition(Expr *E) {

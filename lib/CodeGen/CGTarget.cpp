@@ -114,12 +114,18 @@ std::optional<TypedTarget> ProbeEmitter::emitTypedTarget(TargetExpr *E,
     }
     return emitMemberChain(E, Obj, *Ty, /*BTFPointer=*/false, AddressOf);
   }
-  if (isa<AutocastExpr>(E)) {
-    Diags.error(E->getComponents().front().Loc,
-                "'->' on a value whose kernel type is not known here "
-                "(stap's autocast) is not supported yet; name the "
-                "type: @cast(value, \"task_struct\")->member");
-    return std::nullopt;
+  if (auto *A = dyn_cast<AutocastExpr>(E)) {
+    std::optional<uint32_t> Pointee = autocastPointee(A->getOperand());
+    if (!Pointee) {
+      Diags.error(E->getComponents().front().Loc,
+                  "'->' on a value whose kernel type is not known here; "
+                  "name the type: @cast(value, \"task_struct\")->member "
+                  "(a local keeps a type only when every assignment to it "
+                  "gives the same pointer type)");
+      return std::nullopt;
+    }
+    Value *Ptr = B.CreateIntToPtr(emitExpr(A->getOperand()), B.getPtrTy());
+    return emitMemberChain(E, Ptr, *Pointee, /*BTFPointer=*/false, AddressOf);
   }
   auto *Sym = dyn_cast<TargetSymbolExpr>(E);
   if (!Sym) {

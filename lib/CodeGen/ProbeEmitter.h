@@ -27,6 +27,12 @@ namespace stapc {
 
 struct FieldAddress;
 
+class KernelBTF;
+/// The type TargetExpr E's member chain ends at from Type (a value when
+/// InHand, else an object in memory); nullopt if a step does not resolve.
+std::optional<uint32_t> chainType(const KernelBTF &K, TargetExpr *E,
+                                  uint32_t Type, bool InHand);
+
 /// A typed kernel value: a scalar in hand (an i64 with a BTF type) or an
 /// object in kernel memory (an address with a BTF type).
 struct TypedTarget {
@@ -272,6 +278,14 @@ public:
   /// with (see CGTarget.cpp).
   llvm::Value *pointerAsValue(llvm::Value *V, uint32_t Type);
   llvm::Value *loadContextArg(const ContextArg &Arg);
+
+  // CGAutocast.cpp
+  /// The BTF type of the object that the value of E points to, when E's
+  /// kernel type is known (a typed target expression, a local that only
+  /// ever holds one such type, task_current()); stap's autocast.
+  std::optional<uint32_t> autocastPointee(Expr *E);
+  /// Locals' pointee types, for autocastPointee (built on first use).
+  std::optional<llvm::DenseMap<const VarDecl *, uint32_t>> LocalPointees;
 
   // CGDefined.cpp
   /// `@defined(E)`: whether target expression E resolves in this probe.
