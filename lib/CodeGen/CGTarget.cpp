@@ -87,11 +87,26 @@ Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
   // tp_btf context: an array of u64, one per prototype argument.
   Value *Slot = B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), CtxArg,
                                              Arg->Index);
-  Value *V = B.CreateLoad(B.getInt64Ty(), Slot, Name);
-  if (E->getComponents().empty())
-    return V;
   KernelBTF *K = CGM.getOptions().BTF;
   TypeInfo TI = K->describe(Arg->BTFType);
+  Value *V;
+  if (hasBTFTypedContext() && TI.Kind == BTFTypeKind::Pointer &&
+      TI.PointeeId != 0 &&
+      K->describe(TI.PointeeId).Kind != BTFTypeKind::Struct &&
+      K->describe(TI.PointeeId).Kind != BTFTypeKind::Union) {
+    // Older verifiers (Linux 6.1) refuse to load a context argument that
+    // points to anything but a struct or plain void: `const void *ptr` of
+    // kmem:kmalloc is "arg1 type UNKNOWN is not a struct". Copying the slot
+    // with bpf_probe_read_kernel reads the same u64 on every kernel.
+    Value *Tmp = B.createEntryAlloca(B.getInt64Ty(), "arg");
+    B.CreateStore(B.getInt64(0), Tmp);
+    B.createProbeReadKernel(Tmp, 8, Slot);
+    V = B.CreateLoad(B.getInt64Ty(), Tmp, Name);
+  } else {
+    V = B.CreateLoad(B.getInt64Ty(), Slot, Name);
+  }
+  if (E->getComponents().empty())
+    return V;
   if (TI.Kind != BTFTypeKind::Pointer) {
     CGM.getDiags().error(E->getComponents().front().Loc,
                          "'" + Sym->getName() + "' is a " +
