@@ -67,6 +67,8 @@ Value *ProbeEmitter::emitExpr(Expr *E) {
     return emitAssign(cast<AssignExpr>(E));
   case Node::Kind::Ternary:
     return emitTernary(cast<TernaryExpr>(E));
+  case Node::Kind::Defined:
+    return B.getInt64(targetResolves(cast<DefinedExpr>(E)->getOperand()));
   case Node::Kind::In:
     return emitInExpr(cast<InExpr>(E));
   case Node::Kind::StatExtract:
@@ -88,6 +90,15 @@ Value *ProbeEmitter::emitExpr(Expr *E) {
 
 Value *ProbeEmitter::emitTernary(TernaryExpr *E) {
   LLVMContext &C = B.getContext();
+  if (std::optional<bool> Known = constantDefined(E->getCond())) {
+    // @defined(x) ? x : y: the arm not taken may not resolve here.
+    Value *V = emitExpr(*Known ? E->getThen() : E->getElse());
+    if (E->getType() != TypeKind::String)
+      return V;
+    Value *Result = allocStringSlot();
+    copyString(Result, V);
+    return Result;
+  }
   Value *Cond = emitCondition(E->getCond());
   bool IsString = E->getType() == TypeKind::String;
   Value *Result = IsString ? allocStringSlot()
@@ -112,6 +123,13 @@ Value *ProbeEmitter::emitTernary(TernaryExpr *E) {
 Value *ProbeEmitter::emitLogical(BinaryExpr *E) {
   LLVMContext &C = B.getContext();
   bool IsAnd = E->getOp() == BinaryOp::LogicalAnd;
+  // @defined($x) && $x->y: the right side is not emitted when the left
+  // decides (it may not resolve in this probe).
+  if (std::optional<bool> Known = constantDefined(E->getLHS())) {
+    if (*Known != IsAnd)
+      return B.getInt64(*Known ? 1 : 0);
+    return B.CreateZExt(emitCondition(E->getRHS()), B.getInt64Ty());
+  }
   Value *Result = B.createEntryAlloca(B.getInt64Ty(), IsAnd ? "and" : "or");
   Value *L = emitCondition(E->getLHS());
   B.CreateStore(B.CreateZExt(L, B.getInt64Ty()), Result);

@@ -66,6 +66,12 @@ void ProbeEmitter::emitStmt(Stmt *S) {
 
 void ProbeEmitter::emitIf(IfStmt *S) {
   LLVMContext &C = B.getContext();
+  if (std::optional<bool> Known = constantDefined(S->getCond())) {
+    // if (@defined($x)) ...: only the branch taken is emitted.
+    if (Stmt *Taken = *Known ? S->getThen() : S->getElse())
+      emitStmt(Taken);
+    return;
+  }
   Value *Cond = emitCondition(S->getCond());
   auto *Then = BasicBlock::Create(C, "if.then", Fn);
   auto *Else = BasicBlock::Create(C, "if.else", Fn);

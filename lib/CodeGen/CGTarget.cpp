@@ -118,6 +118,82 @@ Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
                          hasBTFTypedContext());
 }
 
+/// Whether the BTF type walk of E's components from type TypeId succeeds
+/// (the same steps emitMemberChain takes, without emitting anything).
+static bool componentsResolve(KernelBTF &K, const TargetExpr *E, uint32_t TypeId,
+                              bool InHand) {
+  uint32_t Cur = TypeId;
+  for (const TargetComponent &C : E->getComponents()) {
+    TypeInfo TI = K.describe(Cur);
+    if (InHand || C.K != TargetComponent::Member) {
+      // A pointer in hand (or one being indexed) is stepped through first.
+      if (TI.Kind == BTFTypeKind::Pointer)
+        Cur = TI.PointeeId;
+      else if (TI.Kind == BTFTypeKind::Array && C.K != TargetComponent::Member)
+        Cur = TI.ElementId;
+      else
+        return false;
+      if (C.K != TargetComponent::Member) {
+        InHand = K.describe(Cur).Kind == BTFTypeKind::Pointer;
+        continue;
+      }
+    }
+    if (!K.isAggregate(Cur))
+      return false;
+    auto Path = K.findMember(Cur, C.Name);
+    if (!Path) {
+      llvm::consumeError(Path.takeError());
+      return false;
+    }
+    if (Path->isBitfield())
+      return false;
+    Cur = Path->fieldTypeId();
+    InHand = K.describe(Cur).Kind == BTFTypeKind::Pointer;
+  }
+  return true;
+}
+
+bool ProbeEmitter::targetResolves(const Expr *E) const {
+  KernelBTF *K = CGM.getOptions().BTF;
+  if (auto *Sym = dyn_cast<TargetSymbolExpr>(E)) {
+    if (Sym->isContextList())
+      return false;
+    StringRef Name = Sym->getName().drop_front(); // '$'
+    for (const ContextArg &A : Probe.Args)
+      if (A.Name == Name)
+        return Sym->getComponents().empty() ||
+               (K && componentsResolve(*K, Sym, A.BTFType, /*InHand=*/true));
+    return false;
+  }
+  if (auto *C = dyn_cast<CastExpr>(E)) {
+    if (!K || (C->hasModule() && !C->getModule().starts_with("kernel")))
+      return false;
+    auto Ty = K->findType(C->getTypeName());
+    if (!Ty) {
+      llvm::consumeError(Ty.takeError());
+      return false;
+    }
+    return componentsResolve(*K, C, *Ty, /*InHand=*/false);
+  }
+  if (isa<AtVarExpr>(E) || isa<AutocastExpr>(E))
+    return false; // not supported by this build: never defined
+  return true;
+}
+
+std::optional<bool> ProbeEmitter::constantDefined(const Expr *Cond) const {
+  bool Negate = false;
+  while (auto *U = dyn_cast<UnaryExpr>(Cond)) {
+    if (U->getOp() != UnaryOp::LogicalNot)
+      return std::nullopt;
+    Negate = !Negate;
+    Cond = U->getOperand();
+  }
+  auto *D = dyn_cast<DefinedExpr>(Cond);
+  if (!D)
+    return std::nullopt;
+  return targetResolves(D->getOperand()) != Negate;
+}
+
 /// Whether the context arguments are pointers the verifier types from BTF.
 bool ProbeEmitter::hasBTFTypedContext() const {
   if (Var != Variant::Main)

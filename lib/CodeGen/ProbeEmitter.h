@@ -21,6 +21,8 @@
 
 #include "llvm/IR/Function.h"
 
+#include <optional>
+
 namespace stapc {
 
 struct RegexCode;
@@ -237,6 +239,13 @@ public:
 
   // CGTarget.cpp
   llvm::Value *emitTargetExpr(TargetExpr *E);
+  /// @defined(E): whether target expression E resolves in this probe (its
+  /// $variable exists, each member exists in BTF); other expressions are.
+  bool targetResolves(const Expr *E) const;
+  /// The value of a condition that is @defined(...) or !@defined(...),
+  /// known at compile time: the other arm is not emitted (it may name
+  /// target variables this probe does not have).
+  std::optional<bool> constantDefined(const Expr *Cond) const;
   /// Follow `->a->b[2]` from a pointer of BTF type TypeId with CO-RE
   /// relocated accesses; returns the final value as a long.
   /// BTFPointer: Base is a BTF-typed context pointer (plain loads).

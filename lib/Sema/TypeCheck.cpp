@@ -285,6 +285,10 @@ public:
     setType(E, TypeKind::Long);
   }
   void visitTargetSymbolExpr(TargetSymbolExpr *E) { visitTargetExprCommon(E); }
+  void visitDefinedExpr(DefinedExpr *E) {
+    traverse(E->getOperand());
+    setType(E, TypeKind::Long); // decided per probe by CodeGen
+  }
   void visitAtVarExpr(AtVarExpr *E) { visitTargetExprCommon(E); }
   void visitAutocastExpr(AutocastExpr *E) {
     traverse(E->getOperand());
