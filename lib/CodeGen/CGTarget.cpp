@@ -60,8 +60,7 @@ Value *ProbeEmitter::emitTargetExpr(TargetExpr *E, bool AddressOf) {
 /// verifier sees as a scalar. Only pointer values used as values pay this;
 /// member chains keep the typed pointer.
 Value *ProbeEmitter::pointerAsValue(Value *V, uint32_t Type) {
-  if (!hasBTFTypedContext() ||
-      CGM.getOptions().BTF->describe(Type).Kind != BTFTypeKind::Pointer)
+  if (!isVerifierTypedPointer(Type))
     return V;
   Value *Tmp = B.createEntryAlloca(B.getInt64Ty(), "ptrval");
   B.CreateStore(V, Tmp);
@@ -76,9 +75,37 @@ const ContextArg *ProbeEmitter::findContextArg(StringRef Name) const {
   return nullptr;
 }
 
+/// Whether V of BTF type Type is a pointer the verifier types from BTF in
+/// this program: a struct or union pointer from a tp_btf/fentry context.
+bool ProbeEmitter::isVerifierTypedPointer(uint32_t Type) const {
+  if (!hasBTFTypedContext())
+    return false;
+  KernelBTF &K = *CGM.getOptions().BTF;
+  TypeInfo TI = K.describe(Type);
+  if (TI.Kind != BTFTypeKind::Pointer || !TI.PointeeId)
+    return false;
+  BTFTypeKind Pointee = K.describe(TI.PointeeId).Kind;
+  return Pointee == BTFTypeKind::Struct || Pointee == BTFTypeKind::Union;
+}
+
 Value *ProbeEmitter::loadContextArg(const ContextArg &Arg) {
   // tp_btf/fentry context: an array of u64, one per prototype argument.
   Value *Slot = B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), CtxArg, Arg.Index);
+  KernelBTF *K = CGM.getOptions().BTF;
+  if (hasBTFTypedContext() && K) {
+    TypeInfo TI = K->describe(Arg.BTFType);
+    if (TI.Kind == BTFTypeKind::Pointer && TI.PointeeId &&
+        !isVerifierTypedPointer(Arg.BTFType)) {
+      // Older verifiers (Linux 6.1) refuse to load a context argument that
+      // points to anything but a struct or plain void: `const void *ptr`
+      // of kmem:kmalloc is "arg1 type UNKNOWN is not a struct". Copying the
+      // slot with bpf_probe_read_kernel reads the same u64 on every kernel.
+      Value *Tmp = B.createEntryAlloca(B.getInt64Ty(), "arg");
+      B.CreateStore(B.getInt64(0), Tmp);
+      B.createProbeReadKernel(Tmp, 8, Slot);
+      return B.CreateLoad(B.getInt64Ty(), Tmp, Arg.Name);
+    }
+  }
   return B.CreateLoad(B.getInt64Ty(), Slot, Arg.Name);
 }
 

@@ -274,6 +274,7 @@ public:
                                              bool BTFPointer = false,
                                              bool AddressOf = false);
   const ContextArg *findContextArg(llvm::StringRef Name) const;
+  bool isVerifierTypedPointer(uint32_t Type) const;
   /// V, of BTF type Type, as a number the verifier lets scripts compute
   /// with (see CGTarget.cpp).
   llvm::Value *pointerAsValue(llvm::Value *V, uint32_t Type);

@@ -14,6 +14,8 @@
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+
 using namespace stapc;
 
 namespace {
@@ -318,22 +320,35 @@ static bool componentMatches(const ProbePointComponent &User,
   return US && AS && US->getValue() == AS->getValue();
 }
 
+/// Whether alias name Name matches the first components of P.
+static bool aliasNameMatches(const ProbePoint &P, const ProbePoint &Name) {
+  size_t N = Name.Components.size();
+  if (P.Components.size() < N)
+    return false;
+  for (size_t I = 0; I < N; ++I)
+    if (!componentMatches(P.Components[I], Name.Components[I]))
+      return false;
+  return true;
+}
+
 /// Expand P through every probe alias whose name it matches: the alias's
 /// own points, with P's extra components appended (alias suffixes), run
-/// the alias body before (`=`) or after (`+=`) the user's body.
+/// the alias body before (`=`) or after (`+=`) the user's body. Only the
+/// longest matching alias names are used, so `vfs.read.return` is the alias
+/// of that name, not `vfs.read` with the suffix `.return`.
 bool SemaImpl::expandAliases(ProbeDecl *D, const ProbePoint &P,
                              BlockStmt *Body, unsigned AliasDepth,
                              bool &Matched) {
+  size_t Longest = 0;
+  for (ProbeAliasDecl *A : Aliases)
+    for (const ProbePoint &Name : A->getNames())
+      if (aliasNameMatches(P, Name))
+        Longest = std::max(Longest, Name.Components.size());
   bool Ok = true;
   for (ProbeAliasDecl *A : Aliases) {
     for (const ProbePoint &Name : A->getNames()) {
       size_t N = Name.Components.size();
-      if (P.Components.size() < N)
-        continue;
-      bool Match = true;
-      for (size_t I = 0; I < N && Match; ++I)
-        Match = componentMatches(P.Components[I], Name.Components[I]);
-      if (!Match)
+      if (N != Longest || !aliasNameMatches(P, Name))
         continue;
       Matched = true;
       useDeclFrom(A);
