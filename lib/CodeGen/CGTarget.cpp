@@ -85,9 +85,12 @@ Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
     return B.getInt64(0);
   }
   // tp_btf context: an array of u64, one per prototype argument.
-  Value *Slot = B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), CtxArg,
-                                             Arg->Index);
-  Value *V = B.CreateLoad(B.getInt64Ty(), Slot, Name);
+  Value *V = Probe.Kind == ProbeKind::Syscall
+                 ? emitSyscallValue(*Arg)
+                 : B.CreateLoad(B.getInt64Ty(),
+                                B.CreateConstInBoundsGEP1_64(
+                                    B.getInt64Ty(), CtxArg, Arg->Index),
+                                Name);
   if (E->getComponents().empty())
     return V;
   KernelBTF *K = CGM.getOptions().BTF;

@@ -33,6 +33,8 @@ public:
                    unsigned AliasDepth);
   bool expandAliases(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
                      unsigned AliasDepth, bool &Matched);
+  // ProbeSyscall.cpp: syscall.NAME[.return], nd_syscall.*, syscall_any
+  bool resolveSyscall(const ProbePoint &P, ProbeInstance Base);
   /// Mark the tapset file that declared D as used: its probes run too.
   void useDeclFrom(const Decl *D);
   /// Resolve the bodies of probe instances from Prog.Probes[First...].
