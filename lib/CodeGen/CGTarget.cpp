@@ -73,13 +73,15 @@ Value *ProbeEmitter::emitTargetExpr(TargetExpr *E) {
   if (!Arg) {
     std::string Known;
     for (const ContextArg &A : Probe.Args)
-      Known += (Known.empty() ? "$" : ", $") + A.Name;
+      if (!StringRef(A.Name).starts_with("__")) // hidden syscall values
+        Known += (Known.empty() ? "$" : ", $") + A.Name;
     if (CGM.firstReportAt(E->getLoc()))
       CGM.getDiags().error(E->getLoc(),
                          "semantic error: unable to find target variable '" +
                              Sym->getName() + "' in probe '" + Probe.PP +
                              "'" + (Known.empty() ? "" : " (it has: " + Known + ")") +
-                             (Name == "return" && Probe.Kind == ProbeKind::KernelFunction
+                             (Name == "return" && (Probe.Kind == ProbeKind::KernelFunction ||
+                                                   Probe.Kind == ProbeKind::Syscall)
                                   ? "; $return exists in .return probes"
                                   : ""));
     return B.getInt64(0);

@@ -367,11 +367,6 @@ bool SemaImpl::resolveSyscall(const ProbePoint &P, ProbeInstance I) {
   StringRef Head = C[0].Name;
   bool Any = Head == "syscall_any";
   size_t NameIdx = Any ? 0 : 1;
-  if (!Any && C.size() < 2) {
-    Diags.error(P.Loc, "'" + Head + "' needs a syscall name: " + Head +
-                           ".openat, " + Head + ".* or " + Head + ".open*");
-    return false;
-  }
   for (size_t K = 0; K < C.size(); ++K)
     if (C[K].Arg) {
       Diags.error(C[K].Arg->getLoc(), "'" + C[K].Name +
@@ -379,6 +374,11 @@ bool SemaImpl::resolveSyscall(const ProbePoint &P, ProbeInstance I) {
                                           "probe point");
       return false;
     }
+  if (!Any && C.size() < 2) {
+    Diags.error(P.Loc, "'" + Head + "' needs a syscall name: " + Head +
+                           ".openat, " + Head + ".* or " + Head + ".open*");
+    return false;
+  }
   size_t End = NameIdx + 1;
   if (C.size() > End && C[End].Name == "return") {
     I.Return = true;
