@@ -105,6 +105,20 @@ Value *ProbeEmitter::syscallRegister(unsigned I) {
                       "sysarg");
 }
 
+/// The address of Names[Index & (size - 1)] in a .rodata table of
+/// NUL-padded entries Stride bytes long (Names.size() is a power of two).
+Value *ProbeEmitter::nameAddress(ArrayRef<StringRef> Names, unsigned Stride,
+                                 Value *Index) {
+  std::string Table(Names.size() * Stride, '\0');
+  for (size_t I = 0; I < Names.size(); ++I)
+    Table.replace(I * Stride, Names[I].size(), Names[I].str());
+  auto *G = cast<GlobalVariable>(CGM.getStringConstant(Table));
+  Value *Off = B.CreateMul(B.CreateAnd(Index, B.getInt64(Names.size() - 1)),
+                           B.getInt64(Stride));
+  return B.CreatePtrToInt(B.CreateInBoundsGEP(B.getInt8Ty(), G, Off),
+                          B.getInt64Ty());
+}
+
 /// A register value read as an argument of kind K (K may be a runtime
 /// value: then every conversion is selected by it).
 static Value *convert(BPFIRBuilder &B, Value *V, Value *Kind) {
@@ -149,14 +163,24 @@ Value *ProbeEmitter::emitSyscallValue(const ContextArg &A) {
   if (Slot == SlotNArgs)
     return PerNr([](unsigned Nr) { return uint8_t(byNr(Nr)->args().size()); });
   if (Slot == SlotName) {
-    // The names, NameStride bytes each, indexed by number.
-    std::string Names(MaxNr * NameStride, '\0');
+    std::vector<StringRef> Names(MaxNr);
     for (const Info &I : table())
-      Names.replace(I.Nr * NameStride, I.Name.size(), I.Name.str());
-    auto *G = cast<GlobalVariable>(CGM.getStringConstant(Names));
-    Value *Off = B.CreateMul(B.CreateAnd(SyscallNr, B.getInt64(MaxNr - 1)),
-                             B.getInt64(NameStride));
-    return B.CreatePtrToInt(B.CreateInBoundsGEP(B.getInt8Ty(), G, Off), I64);
+      Names[I.Nr] = I.Name;
+    return nameAddress(Names, NameStride, SyscallNr);
+  }
+  if (Slot == SlotErrName) {
+    // -$return's name for -MaxErrno < $return < 0 when it has one, else 0.
+    std::vector<StringRef> Names(MaxErrno);
+    for (unsigned N = 1; N < MaxErrno; ++N)
+      Names[N] = errnoName(N);
+    Value *Ret = B.CreateLoad(I64, B.CreateConstInBoundsGEP1_64(I64, CtxArg, 1));
+    Value *Err = B.CreateNeg(Ret);
+    Value *InRange = B.CreateICmpULT(Err, B.getInt64(MaxErrno));
+    Value *Name = nameAddress(Names, ErrnoStride, Err);
+    // The table's first byte of an unnamed entry is NUL.
+    Value *First = B.CreateLoad(B.getInt8Ty(), B.CreateIntToPtr(Name, B.getPtrTy()));
+    Value *Has = B.CreateAnd(InRange, B.CreateICmpNE(First, B.getInt8(0)));
+    return B.CreateSelect(Has, Name, B.getInt64(0));
   }
   // A named argument: its register may differ per syscall.
   Value *Pos = PerNr([&](unsigned Nr) { return argumentIn(Nr, A.Name).first; });

@@ -327,6 +327,8 @@ public:
   llvm::Value *emitSyscallValue(const ContextArg &A);
   llvm::Value *syscallRegister(unsigned ArgIndex);
   llvm::Value *syscallTable(llvm::ArrayRef<uint8_t> PerNr);
+  llvm::Value *nameAddress(llvm::ArrayRef<llvm::StringRef> Names,
+                           unsigned Stride, llvm::Value *Index);
   llvm::Value *SyscallNr = nullptr; // i64, set by emitSyscallFilter
 
   CodeGenModule &CGM;

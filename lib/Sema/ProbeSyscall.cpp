@@ -36,10 +36,29 @@ using llvm::SmallVector;
 static const Info Table[] = {
 #define SYSCALL(Nr, Name, Args) {Nr, #Name, Args, true},
 #define SYSCALL_NOARGS(Nr, Name) {Nr, #Name, "", false},
+#define ERRNO(N, Name)
 #include "SyscallTable.inc"
 #undef SYSCALL
 #undef SYSCALL_NOARGS
+#undef ERRNO
 };
+
+static const std::pair<unsigned, const char *> Errnos[] = {
+#define SYSCALL(Nr, Name, Args)
+#define SYSCALL_NOARGS(Nr, Name)
+#define ERRNO(N, Name) {N, #Name},
+#include "SyscallTable.inc"
+#undef SYSCALL
+#undef SYSCALL_NOARGS
+#undef ERRNO
+};
+
+StringRef syscalls::errnoName(unsigned N) {
+  for (const auto &[Value, Name] : Errnos)
+    if (Value == N)
+      return Name;
+  return "";
+}
 
 ArrayRef<Info> syscalls::table() { return Table; }
 
@@ -293,8 +312,14 @@ public:
     }
     if (P.Return && Used.count("retval"))
       assign("retval", ctx("return"));
-    if (P.Return && !isAny(P) && Used.count("retstr"))
-      assign("retstr", call("sprintf", {str("%d"), ctx("return")}));
+    if (P.Return && !isAny(P) && Used.count("retstr")) {
+      // "-2 (ENOENT)" for an error with a name, else the number.
+      Expr *Named = call("sprintf", {str("%d (%s)"), ctx("return"),
+                                     call("kernel_string", {ctx("__errname")})});
+      Stmts.push_back(new (Ctx) IfStmt(
+          Loc, ctx("__errname"), assignStmt("retstr", Named),
+          assignStmt("retstr", call("sprintf", {str("%d"), ctx("return")}))));
+    }
     if (Stmts.empty())
       return Body;
     Stmts.push_back(Body);
@@ -338,8 +363,10 @@ static void addContextArgs(ProbeInstance &I) {
     for (const Arg &A : byNr(Nr)->args())
       if (Seen.insert(A.Name).second)
         Add(A.Name.str(), Next++);
-  if (I.Return)
+  if (I.Return) {
     Add("return", SlotReturn);
+    Add("__errname", SlotErrName);
+  }
   for (unsigned N = 0; N < MaxArgs; ++N) {
     Add("__arg" + std::to_string(N + 1), SlotArg1 + N);
     Add("__kind" + std::to_string(N + 1), SlotKind1 + N);

@@ -54,6 +54,11 @@ constexpr unsigned NameStride = 32;
 constexpr unsigned MaxArgs = 6;
 
 llvm::ArrayRef<Info> table();
+/// The name of errno value N ("ENOENT"), or "" if it has none.
+llvm::StringRef errnoName(unsigned N);
+/// Errno values are below this bound (the BPF name table is this long).
+constexpr unsigned MaxErrno = 256;
+constexpr unsigned ErrnoStride = 16;
 const Info *byName(llvm::StringRef Name);
 const Info *byNr(unsigned Nr);
 
@@ -65,6 +70,7 @@ enum Slot : unsigned {
   SlotNArgs,                // $__nargs: how many arguments the syscall has
   SlotKind1,                // $__kind1..6: ArgKind of each argument
   SlotName = SlotKind1 + MaxArgs, // $__name: address of the name in .rodata
+  SlotErrName,              // $__errname: address of -$return's errno name, or 0
   SlotNamed,                // first named argument ($filename, $fd...)
 };
 
