@@ -25,9 +25,8 @@ using namespace llvm;
 
 namespace {
 // Offsets in x86-64's struct pt_regs (arch/x86/include/uapi/asm/ptrace.h).
-constexpr unsigned SyscallArgOffsets[MaxArgs] = {112 /*di*/, 104 /*si*/,
-                                                 96 /*dx*/,  56 /*r10*/,
-                                                 72 /*r8*/,  64 /*r9*/};
+constexpr unsigned SyscallArgOffsets[MaxArgs] = {
+    112 /*di*/, 104 /*si*/, 96 /*dx*/, 56 /*r10*/, 72 /*r8*/, 64 /*r9*/};
 constexpr unsigned OrigAxOffset = 120;
 /// Up to this many syscalls are tested by compares, more by a table.
 constexpr size_t MaxCompares = 4;
@@ -99,10 +98,10 @@ void ProbeEmitter::emitSyscallFilter(BasicBlock *Skip) {
 /// Syscall argument register I (0-based) as saved at syscall entry.
 Value *ProbeEmitter::syscallRegister(unsigned I) {
   Value *Regs = B.CreateLoad(B.getPtrTy(), CtxArg, "regs");
-  return B.CreateLoad(B.getInt64Ty(),
-                      B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Regs,
-                                                   SyscallArgOffsets[I]),
-                      "sysarg");
+  return B.CreateLoad(
+      B.getInt64Ty(),
+      B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Regs, SyscallArgOffsets[I]),
+      "sysarg");
 }
 
 /// The address of Names[Index & (size - 1)] in a .rodata table of
@@ -157,7 +156,8 @@ Value *ProbeEmitter::emitSyscallValue(const ContextArg &A) {
     return B.CreateLoad(I64, B.CreateConstInBoundsGEP1_64(I64, CtxArg, 1),
                         "ret");
   if (Slot >= SlotArg1 && Slot < SlotArg1 + MaxArgs)
-    return convert(B, syscallRegister(Slot - SlotArg1), KindOf(Slot - SlotArg1));
+    return convert(B, syscallRegister(Slot - SlotArg1),
+                   KindOf(Slot - SlotArg1));
   if (Slot >= SlotKind1 && Slot < SlotKind1 + MaxArgs)
     return KindOf(Slot - SlotKind1);
   if (Slot == SlotNArgs)
@@ -173,12 +173,14 @@ Value *ProbeEmitter::emitSyscallValue(const ContextArg &A) {
     std::vector<StringRef> Names(MaxErrno);
     for (unsigned N = 1; N < MaxErrno; ++N)
       Names[N] = errnoName(N);
-    Value *Ret = B.CreateLoad(I64, B.CreateConstInBoundsGEP1_64(I64, CtxArg, 1));
+    Value *Ret =
+        B.CreateLoad(I64, B.CreateConstInBoundsGEP1_64(I64, CtxArg, 1));
     Value *Err = B.CreateNeg(Ret);
     Value *InRange = B.CreateICmpULT(Err, B.getInt64(MaxErrno));
     Value *Name = nameAddress(Names, ErrnoStride, Err);
     // The table's first byte of an unnamed entry is NUL.
-    Value *First = B.CreateLoad(B.getInt8Ty(), B.CreateIntToPtr(Name, B.getPtrTy()));
+    Value *First =
+        B.CreateLoad(B.getInt8Ty(), B.CreateIntToPtr(Name, B.getPtrTy()));
     Value *Has = B.CreateAnd(InRange, B.CreateICmpNE(First, B.getInt8(0)));
     return B.CreateSelect(Has, Name, B.getInt64(0));
   }

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 #include "SemaImpl.h"
 
+#include "stapc/AST/ASTClone.h"
 #include "stapc/AST/ASTVisitor.h"
 #include "stapc/Sema/Syscalls.h"
 
@@ -77,8 +78,8 @@ const Info *syscalls::byNr(unsigned Nr) {
 }
 
 static ArgKind kindOf(StringRef Type, StringRef Name) {
-  static const char *const NotText[] = {"buf", "ubuf", "list", "optval",
-                                        "shmaddr", "u_msg_ptr"};
+  static const char *const NotText[] = {"buf",    "ubuf",    "list",
+                                        "optval", "shmaddr", "u_msg_ptr"};
   if (Type.contains('*') || Type.contains("cap_user")) {
     bool CharPtr = Type.ends_with("char *") && !Type.contains("unsigned");
     if (CharPtr && !llvm::is_contained(NotText, Name))
@@ -272,12 +273,12 @@ public:
           continue;
         auto [Conv, Value] = piece(K, ctx(Arg));
         Stmt *Append = assignStmt(
-            "argstr", call("sprintf", {str(std::string(N > 1 ? "%s, " : "%s") + Conv),
-                                       symbol("argstr"), Value}));
-        Chain = Chain ? new (Ctx) IfStmt(Loc,
-                                         bin(BinaryOp::EQ, ctx(Kind),
-                                             num(int64_t(K))),
-                                         Append, Chain)
+            "argstr",
+            call("sprintf", {str(std::string(N > 1 ? "%s, " : "%s") + Conv),
+                             symbol("argstr"), Value}));
+        Chain = Chain ? new (Ctx) IfStmt(
+                            Loc, bin(BinaryOp::EQ, ctx(Kind), num(int64_t(K))),
+                            Append, Chain)
                       : Append;
       }
       Stmts.push_back(new (Ctx) IfStmt(
@@ -314,15 +315,19 @@ public:
       assign("retval", ctx("return"));
     if (P.Return && !isAny(P) && Used.count("retstr")) {
       // "-2 (ENOENT)" for an error with a name, else the number.
-      Expr *Named = call("sprintf", {str("%d (%s)"), ctx("return"),
-                                     call("kernel_string", {ctx("__errname")})});
+      Expr *Named =
+          call("sprintf", {str("%d (%s)"), ctx("return"),
+                           call("kernel_string", {ctx("__errname")})});
       Stmts.push_back(new (Ctx) IfStmt(
           Loc, ctx("__errname"), assignStmt("retstr", Named),
           assignStmt("retstr", call("sprintf", {str("%d"), ctx("return")}))));
     }
     if (Stmts.empty())
       return Body;
-    Stmts.push_back(Body);
+    // A copy: the body may serve other probe instances too (several points,
+    // an alias over several syscall points), whose prologues assign their
+    // own locals.
+    Stmts.push_back(cloneStmt(Ctx, Body));
     return new (Ctx) BlockStmt(Body->getLoc(), Ctx.copyArray<Stmt *>(Stmts));
   }
 
@@ -412,8 +417,10 @@ bool SemaImpl::resolveSyscall(const ProbePoint &P, ProbeInstance I) {
     ++End;
   }
   if (C.size() > End) {
-    Diags.error(C[End].Loc, "unexpected '." + C[End].Name + "' in a syscall "
-                            "probe point; only .return may follow the name");
+    Diags.error(C[End].Loc,
+                "unexpected '." + C[End].Name +
+                    "' in a syscall "
+                    "probe point; only .return may follow the name");
     return false;
   }
   I.Kind = ProbeKind::Syscall;
@@ -439,9 +446,9 @@ bool SemaImpl::resolveSyscall(const ProbePoint &P, ProbeInstance I) {
       return false;
     }
     if (I.Syscalls.size() == 1)
-      I.PP = (Head + "." + byNr(I.Syscalls[0])->Name +
-              (I.Return ? ".return" : ""))
-                 .str();
+      I.PP =
+          (Head + "." + byNr(I.Syscalls[0])->Name + (I.Return ? ".return" : ""))
+              .str();
   }
   addContextArgs(I);
   SymbolCollector Used;

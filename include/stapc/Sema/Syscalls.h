@@ -1,4 +1,4 @@
-//===- Syscalls.h - The x86-64 syscall table and syscall probe context -*- C++ -*-===//
+//===- Syscalls.h - x86-64 syscall table, syscall probe context -*- C++ -*-===//
 //
 // syscall.NAME probes fire on the raw_syscalls tracepoints (sys_enter,
 // sys_exit) and filter on the syscall number. This header is what Sema and
@@ -64,14 +64,14 @@ const Info *byNr(unsigned Nr);
 
 /// Hidden context values of a syscall probe, as ContextArg::Index.
 enum Slot : unsigned {
-  SlotArg1 = 0,             // $__arg1..$__arg6: raw registers, converted by kind
-  SlotNr = MaxArgs,         // $__nr: the syscall number
-  SlotReturn,               // $return (.return only)
-  SlotNArgs,                // $__nargs: how many arguments the syscall has
-  SlotKind1,                // $__kind1..6: ArgKind of each argument
+  SlotArg1 = 0,     // $__arg1..$__arg6: raw registers, converted by kind
+  SlotNr = MaxArgs, // $__nr: the syscall number
+  SlotReturn,       // $return (.return only)
+  SlotNArgs,        // $__nargs: how many arguments the syscall has
+  SlotKind1,        // $__kind1..6: ArgKind of each argument
   SlotName = SlotKind1 + MaxArgs, // $__name: address of the name in .rodata
-  SlotErrName,              // $__errname: address of -$return's errno name, or 0
-  SlotNamed,                // first named argument ($filename, $fd...)
+  SlotErrName, // $__errname: address of -$return's errno name, or 0
+  SlotNamed,   // first named argument ($filename, $fd...)
 };
 
 /// The stap-level variable a syscall argument provides: `filename` for a
