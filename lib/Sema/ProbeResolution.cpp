@@ -462,6 +462,9 @@ bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
     return resolveKernelFunction(*this, P, Base);
   if (Head == "syscall" || Head == "nd_syscall" || Head == "syscall_any")
     return resolveSyscall(P, std::move(Base));
+  if (Head == "process" && V.comp(0).Arg && V.size() == 2 &&
+      (V.name(1) == "begin" || V.name(1) == "end"))
+    return resolveProcessPath(P, D, Body, AliasDepth);
   if (P.Optional || P.Sufficient) // `!` implies `?`, as in stap
     return true;
   Diags.error(P.Loc, "semantic error: probe point '" + Base.PP +
