@@ -63,6 +63,10 @@ static void describeAttach(const ProbeInstance &P, ProbeEmitter::Variant V,
     Section = "tp_btf/" + P.Tracepoint;
     Line = ("probe " + FnName + " event " + PP).str();
     return;
+  case ProbeKind::Syscall:
+    Section = P.Return ? "tp_btf/sys_exit" : "tp_btf/sys_enter";
+    Line = ("probe " + FnName + " event " + PP).str();
+    return;
   case ProbeKind::KernelFunction:
     if (V == ProbeEmitter::Variant::Main)
       Section = (P.Return ? "fexit/" : "fentry/") + P.Function;
@@ -193,6 +197,8 @@ void ProbeEmitter::emit() {
   // entry) into a trampoline-shaped array, so the body is the same code.
   if (Var == Variant::Kprobe)
     CtxArg = emitKprobeContext(Ret0);
+  if (Probe.Kind == ProbeKind::Syscall)
+    emitSyscallFilter(Ret0);
 
   // Probes with strings or output records use this CPU's scratch area and
   // its busy flag; counting probes (most event probes) need neither, and

@@ -89,6 +89,8 @@ bool ProbeEmitter::isVerifierTypedPointer(uint32_t Type) const {
 }
 
 Value *ProbeEmitter::loadContextArg(const ContextArg &Arg) {
+  if (Probe.Kind == ProbeKind::Syscall)
+    return emitSyscallValue(Arg);
   // tp_btf/fentry context: an array of u64, one per prototype argument.
   Value *Slot = B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), CtxArg, Arg.Index);
   KernelBTF *K = CGM.getOptions().BTF;
@@ -165,14 +167,16 @@ std::optional<TypedTarget> ProbeEmitter::emitTypedTarget(TargetExpr *E,
   if (!Arg) {
     std::string Known;
     for (const ContextArg &A : Probe.Args)
-      Known += (Known.empty() ? "$" : ", $") + A.Name;
+      if (!StringRef(A.Name).starts_with("__")) // hidden syscall values
+        Known += (Known.empty() ? "$" : ", $") + A.Name;
     if (CGM.firstReportAt(E->getLoc()))
       Diags.error(E->getLoc(),
                   "semantic error: unable to find target variable '" +
                       Sym->getName() + "' in probe '" + Probe.PP + "'" +
                       (Known.empty() ? "" : " (it has: " + Known + ")") +
                       (Name == "return" &&
-                               Probe.Kind == ProbeKind::KernelFunction
+                               (Probe.Kind == ProbeKind::KernelFunction ||
+                                Probe.Kind == ProbeKind::Syscall)
                            ? "; $return exists in .return probes"
                            : ""));
     return std::nullopt;

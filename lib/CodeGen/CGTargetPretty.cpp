@@ -220,7 +220,7 @@ Value *ProbeEmitter::emitContextList(TargetSymbolExpr *E) {
     // BTF names parameters only: $$vars has no locals to add.
     bool Space = false;
     for (const ContextArg &A : Probe.Args)
-      if (A.Name != "return") {
+      if (A.Name != "return" && !StringRef(A.Name).starts_with("__")) {
         Append(A, Space);
         Space = true;
       }

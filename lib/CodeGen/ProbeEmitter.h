@@ -383,13 +383,24 @@ public:
   void emitEntrySaver();
   llvm::Value *readRegsArgs(llvm::Value *Regs, llvm::Value *Dst, unsigned N);
 
+  // CGSyscall.cpp: syscall probes on raw_syscalls; the number filter and
+  // the context values (registers, per-syscall tables).
+  void emitSyscallFilter(llvm::BasicBlock *Skip);
+  llvm::Value *emitSyscallValue(const ContextArg &A);
+  llvm::Value *syscallRegister(unsigned ArgIndex);
+  llvm::Value *syscallTable(llvm::ArrayRef<uint8_t> PerNr);
+  llvm::Value *nameAddress(llvm::ArrayRef<llvm::StringRef> Names,
+                           unsigned Stride, llvm::Value *Index);
+  llvm::Value *SyscallNr = nullptr; // i64, set by emitSyscallFilter
+
   CodeGenModule &CGM;
   const ProbeInstance &Probe;
   /// Attached to kernel events (not run by the loader like begin/end).
   bool isEventProbe() const {
     return Probe.Kind == ProbeKind::Timer ||
            Probe.Kind == ProbeKind::Tracepoint ||
-           Probe.Kind == ProbeKind::KernelFunction;
+           Probe.Kind == ProbeKind::KernelFunction ||
+           Probe.Kind == ProbeKind::Syscall;
   }
   /// Counts an uncaught error in stapc_errors; see emitRuntimeError.
   void countUncaughtError();

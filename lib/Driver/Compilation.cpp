@@ -7,6 +7,7 @@
 
 #include "stapc/Parse/Parser.h"
 #include "stapc/Sema/Sema.h"
+#include "stapc/Sema/Syscalls.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -54,6 +55,12 @@ bool Compilation::elaborate() {
 std::vector<std::string> Compilation::listProbePoints(bool WithVariables) {
   std::set<std::string> Lines;
   for (const ProbeInstance &P : Prog.Probes) {
+    if (P.Kind == ProbeKind::Syscall && P.ListName.empty()) {
+      std::vector<std::string> Syscalls; // one line per syscall
+      syscalls::listLines(P, WithVariables, Syscalls);
+      Lines.insert(Syscalls.begin(), Syscalls.end());
+      continue;
+    }
     std::string Line = P.ListName.empty() ? P.PP : P.ListName;
     if (WithVariables) {
       std::vector<std::string> Vars;

@@ -487,12 +487,17 @@ bool SemaImpl::expandUnconditionedPoint(ProbeDecl *D, const ProbePoint &P,
     return resolveKernelFunction(*this, P, Base);
   if (Head == "module" && V.size() >= 2 && V.name(1) == "function")
     return resolveKernelFunction(*this, P, Base);
+  if (Head == "syscall" || Head == "nd_syscall" || Head == "syscall_any")
+    return resolveSyscall(P, std::move(Base));
+  if (Head == "process" && V.comp(0).Arg && V.size() == 2 &&
+      (V.name(1) == "begin" || V.name(1) == "end"))
+    return resolveProcessPath(P, D, Body, AliasDepth);
   if (P.Optional || P.Sufficient) // `!` implies `?`, as in stap
     return true;
   Diags.error(P.Loc, "semantic error: probe point '" + Base.PP +
                          "' is not supported by stapc (yet); supported: "
                          "begin, end, error, never, timer.*, perf.*, kernel.trace, "
-                         "kernel.function");
+                         "kernel.function, syscall.*");
   return false;
 }
 

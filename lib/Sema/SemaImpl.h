@@ -38,6 +38,11 @@ public:
                                 BlockStmt *Body, unsigned AliasDepth);
   bool expandAliases(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
                      unsigned AliasDepth, bool &Matched);
+  // ProbeSyscall.cpp: syscall.NAME[.return], nd_syscall.*, syscall_any
+  bool resolveSyscall(const ProbePoint &P, ProbeInstance Base);
+  // ProbeProcess.cpp: process("PATH").begin/.end
+  bool resolveProcessPath(const ProbePoint &P, ProbeDecl *D, BlockStmt *Body,
+                          unsigned AliasDepth);
   /// Mark the tapset file that declared D as used: its probes run too.
   void useDeclFrom(const Decl *D);
   /// Resolve the bodies of probe instances from Prog.Probes[First...].

@@ -26,6 +26,7 @@ enum class ProbeKind : uint8_t {
   Timer,      // a perf event: timer.* (software cpu-clock) and perf.*
   Tracepoint, // tp_btf/<name>
   KernelFunction, // fentry/fexit, with a kprobe/kretprobe twin
+  Syscall,    // tp_btf/sys_enter or sys_exit, filtered on the syscall number
 };
 
 /// A typed argument of the probe's context (`$prev` in a tracepoint).
@@ -53,7 +54,8 @@ struct ProbeInstance {
   bool PerfFrequency = false; // Timer: PeriodNs is a frequency in Hz
   std::string Tracepoint;  // Tracepoint name (no system prefix)
   std::string Function;    // KernelFunction: the kernel function
-  bool Return = false;     // KernelFunction: .return (fexit/kretprobe)
+  bool Return = false;     // KernelFunction, Syscall: .return
+  std::vector<unsigned> Syscalls; // Syscall: the numbers (empty: any)
   bool KprobeOnly = false; // KernelFunction: kprobe.function (no fentry)
   uint32_t ReturnType = 0; // KernelFunction: BTF type of $return (0: void)
   std::vector<ContextArg> Args;
