@@ -73,6 +73,9 @@ static void describeAttach(const ProbeInstance &P, ProbeEmitter::Variant V,
     if (V == ProbeEmitter::Variant::Main || P.KprobeOnly)
       Line = ("probe " + FnName + " event " + PP).str();
     return;
+  case ProbeKind::Uprobe:
+    ProbeEmitter::describeUprobe(P, FnName, Section, Line); // CGUprobe.cpp
+    return;
   }
 }
 

@@ -24,6 +24,8 @@
 namespace stapc {
 
 struct RegexCode;
+struct UsdtArg;
+struct UserParam;
 
 class ProbeEmitter {
 public:
@@ -244,7 +246,22 @@ public:
                                uint32_t TypeId, bool BTFPointer = false);
   bool hasBTFTypedContext() const;
   llvm::Value *readKernelScalar(llvm::Value *Addr, uint64_t Size, bool Signed,
-                                bool Direct, SMLoc Loc, llvm::StringRef What);
+                                bool Direct, SMLoc Loc, llvm::StringRef What,
+                                bool User = false);
+
+  // CGUprobe.cpp, CGUsdt.cpp: process(...).function and .mark probes.
+  static void describeUprobe(const ProbeInstance &P, llvm::StringRef FnName,
+                             std::string &Section, std::string &Line);
+  llvm::Value *emitUserTargetExpr(TargetExpr *E);
+  llvm::Value *emitUsdtTargetExpr(TargetExpr *E);
+  llvm::Value *emitUsdtArg(const UsdtArg &A, SMLoc Loc, llvm::StringRef Name);
+  llvm::Value *readUserParam(const UserParam &Par, SMLoc Loc);
+  llvm::Value *emitUserChain(TargetExpr *E, llvm::Value *Scalar,
+                             llvm::Value *Addr, uint64_t Type,
+                             llvm::StringRef What);
+  llvm::Value *userRegister(unsigned Offset, const llvm::Twine &Name);
+  llvm::Value *userLoadBias(SMLoc Loc);
+  llvm::Value *truncateTo(llvm::Value *V, uint64_t Size, bool Signed);
 
   /// A runtime error: send an ERROR record and branch out of the probe
   /// (the current block is terminated afterwards).
@@ -327,7 +344,8 @@ public:
   bool isEventProbe() const {
     return Probe.Kind == ProbeKind::Timer ||
            Probe.Kind == ProbeKind::Tracepoint ||
-           Probe.Kind == ProbeKind::KernelFunction;
+           Probe.Kind == ProbeKind::KernelFunction ||
+           Probe.Kind == ProbeKind::Uprobe;
   }
   /// Counts an uncaught error in stapc_errors; see emitRuntimeError.
   void countUncaughtError();

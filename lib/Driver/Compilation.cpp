@@ -7,6 +7,7 @@
 
 #include "stapc/Parse/Parser.h"
 #include "stapc/Sema/Sema.h"
+#include "stapc/UserDebug/ElfUserBinaries.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -43,6 +44,8 @@ bool Compilation::elaborate() {
     Types = std::make_unique<BTFKernelTypes>(Opts.BTFPath);
     SemaOptions SO;
     SO.Types = Types.get();
+    Binaries = std::make_unique<ElfUserBinaries>();
+    SO.Binaries = Binaries.get();
     bool Ok = stapc::elaborate(Ctx, Diags, SO, Prog);
     std::string BTFError = Types->takeError();
     if (!Ok && !BTFError.empty())
@@ -64,7 +67,10 @@ std::vector<std::string> Compilation::listProbePoints(bool WithVariables) {
       for (const std::string &V : Vars)
         Line += " " + V;
       for (const ContextArg &A : P.Args)
-        Line += " $" + A.Name + ":" + (Types ? Types->typeName(A.BTFType) : "long");
+        Line += " $" + A.Name + ":" +
+                (!A.TypeName.empty() ? A.TypeName
+                 : Types             ? Types->typeName(A.BTFType)
+                                     : "long");
     }
     Lines.insert(std::move(Line));
   }

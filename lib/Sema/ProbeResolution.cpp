@@ -460,12 +460,14 @@ bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
     return resolveKernelFunction(*this, P, Base);
   if (Head == "module" && V.size() >= 2 && V.name(1) == "function")
     return resolveKernelFunction(*this, P, Base);
+  if (isUserProbePoint(P))
+    return resolveUserProbe(P, Base);
   if (P.Optional || P.Sufficient) // `!` implies `?`, as in stap
     return true;
   Diags.error(P.Loc, "semantic error: probe point '" + Base.PP +
                          "' is not supported by stapc (yet); supported: "
                          "begin, end, error, never, timer.*, perf.*, kernel.trace, "
-                         "kernel.function");
+                         "kernel.function, process(\"path\").function/.mark");
   return false;
 }
 

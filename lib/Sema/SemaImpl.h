@@ -33,6 +33,9 @@ public:
                    unsigned AliasDepth);
   bool expandAliases(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
                      unsigned AliasDepth, bool &Matched);
+  // ProbeUser.cpp: process(...).function/.mark
+  static bool isUserProbePoint(const ProbePoint &P);
+  bool resolveUserProbe(const ProbePoint &P, const ProbeInstance &Base);
   /// Mark the tapset file that declared D as used: its probes run too.
   void useDeclFrom(const Decl *D);
   /// Resolve the bodies of probe instances from Prog.Probes[First...].

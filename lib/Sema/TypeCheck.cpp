@@ -284,7 +284,11 @@ public:
     // Integers, pointers and arrays read as longs, as in stap.
     setType(E, TypeKind::Long);
   }
-  void visitTargetSymbolExpr(TargetSymbolExpr *E) { visitTargetExprCommon(E); }
+  void visitTargetSymbolExpr(TargetSymbolExpr *E) {
+    visitTargetExprCommon(E);
+    if (E->isContextList()) // "$$parms": "a=0x1 b=0x2"; $$name, $$provider
+      setType(E, TypeKind::String);
+  }
   void visitAtVarExpr(AtVarExpr *E) { visitTargetExprCommon(E); }
   void visitAutocastExpr(AutocastExpr *E) {
     traverse(E->getOperand());

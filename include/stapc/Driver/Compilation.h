@@ -41,6 +41,7 @@ struct CompilerOptions {
 };
 
 class BTFKernelTypes;
+class UserBinaries;
 
 class Compilation {
 public:
@@ -88,6 +89,7 @@ private:
   ASTContext Ctx;
   Program Prog;
   std::unique_ptr<BTFKernelTypes> Types;
+  std::unique_ptr<UserBinaries> Binaries; // process(...) probes
   std::vector<unsigned> MacroBuffers;
   bool MacroBuffersLoaded = false;
   llvm::LLVMContext LLVMCtx;

@@ -14,10 +14,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace stapc {
+
+struct UserProbe;
 
 enum class ProbeKind : uint8_t {
   Begin,      // runs once before event probes (BPF_PROG_TEST_RUN)
@@ -26,6 +29,7 @@ enum class ProbeKind : uint8_t {
   Timer,      // a perf event: timer.* (software cpu-clock) and perf.*
   Tracepoint, // tp_btf/<name>
   KernelFunction, // fentry/fexit, with a kprobe/kretprobe twin
+  Uprobe,     // process(...): a uprobe/uretprobe (include/stapc/Sema/UserProbe.h)
 };
 
 /// A typed argument of the probe's context (`$prev` in a tracepoint).
@@ -33,6 +37,7 @@ struct ContextArg {
   std::string Name;   // without '$'
   unsigned Index = 0; // position in the BTF-typed args array
   uint32_t BTFType = 0;
+  std::string TypeName; // listings, for types not from BTF (user DWARF)
 };
 
 /// One concrete probe: what to attach to and which body to run.
@@ -57,6 +62,7 @@ struct ProbeInstance {
   bool KprobeOnly = false; // KernelFunction: kprobe.function (no fentry)
   uint32_t ReturnType = 0; // KernelFunction: BTF type of $return (0: void)
   std::vector<ContextArg> Args;
+  std::shared_ptr<UserProbe> User; // Uprobe
 
   /// Locals of this probe's body (filled by Sema).
   std::vector<VarDecl *> Locals;

@@ -9,11 +9,14 @@ namespace stapc {
 class ASTContext;
 class DiagnosticEngine;
 class KernelTypes;
+class UserBinaries;
 
 struct SemaOptions {
   /// Kernel types for tracepoint arguments and @cast (may be null: then
   /// probes that need BTF report an error).
   KernelTypes *Types = nullptr;
+  /// User binaries for process(...) probes (null: they report an error).
+  UserBinaries *Binaries = nullptr;
 };
 
 /// Elaborate the parsed files in Ctx (Files[0] is the user script, the rest
