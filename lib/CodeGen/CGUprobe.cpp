@@ -34,10 +34,13 @@ bool libbpfName(StringRef S) {
 /// so plain libbpf loaders can auto-attach function probes; a bare
 /// `uprobe` (never auto-attached) for markers and names libbpf cannot
 /// parse. stapc-run attaches every uprobe from its metadata line.
-void ProbeEmitter::describeUprobe(const ProbeInstance &P, StringRef FnName,
-                                  std::string &Section, std::string &Line) {
+void ProbeEmitter::describeUprobe(const ProbeInstance &P, Variant V,
+                                  StringRef FnName, std::string &Section,
+                                  std::string &Line) {
   const UserProbe &U = *P.User;
-  Section = U.Return ? "uretprobe" : "uprobe";
+  // The entry saver of a .return probe is an entry uprobe of its own.
+  bool Return = U.Return && V == Variant::Main;
+  Section = Return ? "uretprobe" : "uprobe";
   if (!U.IsMarker && libbpfName(U.Function) && !StringRef(U.Path).contains(':'))
     Section += "/" + U.Path + ":" + U.Function;
   std::string PP;
@@ -46,7 +49,7 @@ void ProbeEmitter::describeUprobe(const ProbeInstance &P, StringRef FnName,
       PP += '\\';
     PP += C;
   }
-  Line = ("probe " + FnName + " uprobe " + (U.Return ? "return " : "entry ") +
+  Line = ("probe " + FnName + " uprobe " + (Return ? "return " : "entry ") +
           Twine(U.FileOffset) + " " + Twine(U.SemaphoreOffset) + " " + U.Path +
           " \"" + PP + "\"")
              .str();
@@ -124,10 +127,8 @@ Value *ProbeEmitter::emitUserTargetExpr(TargetExpr *E) {
     Value *A = B.CreateAdd(userLoadBias(E->getLoc()), B.getInt64(Addr));
     return emitUserChain(E, nullptr, B.CreateIntToPtr(A, B.getPtrTy()), Ty, Name);
   }
-  auto *Sym = dyn_cast<TargetSymbolExpr>(E);
-  if (!Sym)
-    return Fail(E->getLoc(), "@cast on user-space values is not supported yet; "
-                             "it reads kernel (BTF) types");
+  // Only $vars and @var come here (CGTarget.cpp): @cast stays a kernel cast.
+  auto *Sym = cast<TargetSymbolExpr>(E);
   if (!U.HasDebugInfo)
     return Fail(E->getLoc(), "semantic error: '" + Sym->getName() +
                                  "': '" + U.Path + "' has no DWARF debuginfo "
@@ -141,9 +142,6 @@ Value *ProbeEmitter::emitUserTargetExpr(TargetExpr *E) {
       return Fail(E->getLoc(), "'" + List + "' is not supported in "
                                "process(...).function probes; use $$parms or "
                                "$$return");
-    if (U.Return && List != "$$return")
-      return Fail(E->getLoc(), "'" + List + "' in a .return probe: stapc does "
-                               "not keep entry values; use it in an entry probe");
     std::string Format;
     SmallVector<Value *, 8> Vals;
     if (List == "$$return") {
@@ -180,11 +178,6 @@ Value *ProbeEmitter::emitUserTargetExpr(TargetExpr *E) {
   for (const UserParam &Par : U.Params) {
     if (Par.Name != Name)
       continue;
-    if (U.Return)
-      return Fail(E->getLoc(), "'" + Sym->getName() + "' in a .return probe: "
-                               "stapc does not keep entry values yet; read it "
-                               "in an entry probe (e.g. saved in a global keyed "
-                               "by tid())");
     if (!Par.Error.empty())
       return Fail(E->getLoc(), "semantic error: '" + Sym->getName() +
                                    "' cannot be read: it " + Par.Error);
@@ -197,7 +190,15 @@ Value *ProbeEmitter::emitUserTargetExpr(TargetExpr *E) {
 }
 
 Value *ProbeEmitter::readUserParam(const UserParam &Par, SMLoc Loc) {
-  UserTypeInfo T = Probe.User->Binary->describe(Par.Type);
+  const UserProbe &U = *Probe.User;
+  if (U.Return && Var == Variant::Main) {
+    // A .return probe reads the value its entry saver stored.
+    size_t Index = &Par - U.Params.data();
+    return B.CreateLoad(B.getInt64Ty(),
+                        B.CreateConstInBoundsGEP1_64(B.getInt64Ty(), EntryArgs, Index),
+                        Par.Name);
+  }
+  UserTypeInfo T = U.Binary->describe(Par.Type);
   Value *V;
   if (Par.RegOffset >= 0) {
     V = userRegister(Par.RegOffset, Par.Name);
@@ -286,4 +287,38 @@ Value *ProbeEmitter::emitUserChain(TargetExpr *E, Value *Scalar, Value *Addr,
   }
   // Arrays read as their address, as in stap (pass them to user_string).
   return B.CreatePtrToInt(Cur.Addr, B.getInt64Ty());
+}
+
+/// Whether a .return probe's body reads parameters, which an entry uprobe
+/// must then save (per thread, in a hash map keyed by pid_tgid) for it.
+bool ProbeEmitter::uprobeSavesEntry(const ProbeInstance &P) {
+  return P.User && P.User->Return && !P.User->IsMarker &&
+         !P.User->Params.empty() && returnReadsParams(P);
+}
+
+GlobalVariable *ProbeEmitter::uprobeEntryMap() {
+  std::string Name = ("entry_args_" + Twine(Index)).str();
+  if (GlobalVariable *G = CGM.getModule().getNamedGlobal(Name))
+    return G;
+  return CGM.createEntryArgsMap(Name, Probe.User->Params.size());
+}
+
+void ProbeEmitter::emitUprobeEntrySaver() {
+  const UserProbe &U = *Probe.User;
+  Type *I64 = B.getInt64Ty();
+  Value *Arr = B.createEntryAlloca(ArrayType::get(I64, U.Params.size()), "args");
+  for (const UserParam &Par : U.Params)
+    if (Par.Error.empty())
+      B.CreateStore(readUserParam(Par, Probe.Decl->getLoc()),
+                    B.CreateConstInBoundsGEP1_64(I64, Arr, &Par - U.Params.data()));
+  saveEntryArgs(uprobeEntryMap(), Arr);
+}
+
+/// The saved entry values of this thread's call, copied to the stack (the
+/// map entry is deleted); no entry (a call that began before the probe
+/// was attached, or whose entry could not be saved) skips the probe.
+void ProbeEmitter::emitUprobeSavedArgs(BasicBlock *Skip) {
+  unsigned N = Probe.User->Params.size();
+  EntryArgs = B.createEntryAlloca(ArrayType::get(B.getInt64Ty(), N), "entry");
+  loadEntryArgs(uprobeEntryMap(), EntryArgs, N, Skip);
 }

@@ -50,9 +50,9 @@ Value *ProbeEmitter::emitUsdtTargetExpr(TargetExpr *E) {
     return B.getInt64(0);
   };
   auto *Sym = dyn_cast<TargetSymbolExpr>(E);
-  if (!Sym)
-    return Fail("SDT marker probes have no DWARF types: @var and @cast are not "
-                "supported in process(...).mark probes");
+  if (!Sym) // @var
+    return Fail("@var is not supported in process(...).mark probes (stapc "
+                "reads no DWARF for markers); use a .function probe");
   if (!E->getComponents().empty())
     return Fail("SDT marker arguments are untyped longs: '->' and '[]' need a "
                 "type; use user_long(), user_string() or @cast");

@@ -250,8 +250,23 @@ public:
                                 bool User = false);
 
   // CGUprobe.cpp, CGUsdt.cpp: process(...).function and .mark probes.
-  static void describeUprobe(const ProbeInstance &P, llvm::StringRef FnName,
-                             std::string &Section, std::string &Line);
+  static void describeUprobe(const ProbeInstance &P, Variant V,
+                             llvm::StringRef FnName, std::string &Section,
+                             std::string &Line);
+  /// Whether a .return uprobe reads parameters: its entry (Variant
+  /// KprobeEntry) saves them for it.
+  static bool uprobeSavesEntry(const ProbeInstance &P);
+  void emitUprobeEntrySaver();
+  void emitUprobeSavedArgs(llvm::BasicBlock *Skip);
+  llvm::GlobalVariable *uprobeEntryMap();
+  llvm::Value *EntryArgs = nullptr; // .return uprobes: the saved parameters
+  /// Per-thread entry values of a return probe (CGKernelFunction.cpp):
+  /// store the i64 array Args in Map under pid_tgid (a full map counts a
+  /// skipped probe), or copy N of them to Dst and delete them (none: go
+  /// to Skip).
+  void saveEntryArgs(llvm::GlobalVariable *Map, llvm::Value *Args);
+  void loadEntryArgs(llvm::GlobalVariable *Map, llvm::Value *Dst, unsigned N,
+                     llvm::BasicBlock *Skip);
   llvm::Value *emitUserTargetExpr(TargetExpr *E);
   llvm::Value *emitUsdtTargetExpr(TargetExpr *E);
   llvm::Value *emitUsdtArg(const UsdtArg &A, SMLoc Loc, llvm::StringRef Name);

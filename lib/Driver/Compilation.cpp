@@ -46,6 +46,7 @@ bool Compilation::elaborate() {
     SO.Types = Types.get();
     Binaries = std::make_unique<ElfUserBinaries>();
     SO.Binaries = Binaries.get();
+    SO.TargetExecutable = Opts.TargetExecutable;
     bool Ok = stapc::elaborate(Ctx, Diags, SO, Prog);
     std::string BTFError = Types->takeError();
     if (!Ok && !BTFError.empty())

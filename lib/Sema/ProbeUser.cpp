@@ -127,13 +127,13 @@ std::string UserResolver::findLibrary(UserBinary &Exe, StringRef Lib) {
 
 bool UserResolver::run() {
   size_t N = P.Components.size();
-  StringRef Path;
-  if (!comp(0).Arg)
-    return fail(comp(0).Loc, "semantic error: 'process' needs the path of the "
-                             "executable: process(\"/usr/bin/prog\").function"
-                             "(\"f\") (stapc does not resolve -c/-x targets "
-                             "at compile time)");
-  if (!stringComponent(0, Path) || !(Binary = openBinary(0, Path.str())))
+  StringRef Path = S.Opts.TargetExecutable;
+  if (!comp(0).Arg && Path.empty())
+    return fail(comp(0).Loc, "semantic error: 'process' without a path probes "
+                             "the -c CMD or -x PID target; give one, or name "
+                             "the executable: process(\"/usr/bin/prog\")");
+  if ((comp(0).Arg && !stringComponent(0, Path)) ||
+      !(Binary = openBinary(0, Path.str())))
     return false;
   PPPrefix = "process(" + quoted(Binary->path()) + ")";
   size_t I = 1;

@@ -37,6 +37,7 @@ struct CompilerOptions {
   unsigned LastPass = 5;               // -pN
   unsigned Verbose = 0;
   std::string BTFPath;                 // --btf FILE ("" = running kernel)
+  std::string TargetExecutable;        // -c's program or -x's /proc/PID/exe
   CodeGenOptions CodeGen;
 };
 

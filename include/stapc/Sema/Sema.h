@@ -4,6 +4,8 @@
 
 #include "stapc/Sema/Program.h"
 
+#include <string>
+
 namespace stapc {
 
 class ASTContext;
@@ -17,6 +19,8 @@ struct SemaOptions {
   KernelTypes *Types = nullptr;
   /// User binaries for process(...) probes (null: they report an error).
   UserBinaries *Binaries = nullptr;
+  /// The executable of `process.function(...)` (no path): -c/-x's target.
+  std::string TargetExecutable;
 };
 
 /// Elaborate the parsed files in Ctx (Files[0] is the user script, the rest
