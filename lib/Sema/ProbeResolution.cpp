@@ -467,7 +467,7 @@ bool SemaImpl::expandPoint(ProbeDecl *D, const ProbePoint &P, BlockStmt *Body,
   Diags.error(P.Loc, "semantic error: probe point '" + Base.PP +
                          "' is not supported by stapc (yet); supported: "
                          "begin, end, error, never, timer.*, perf.*, kernel.trace, "
-                         "kernel.function, process(\"path\").function/.mark");
+                         "kernel.function");
   return false;
 }
 
