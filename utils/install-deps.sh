@@ -12,4 +12,5 @@ apt-get install -y -q --no-install-recommends \
   python3 python3-psutil \
   systemtap systemtap-doc poppler-utils \
   bpftrace time \
+  systemtap-sdt-dev postgresql \
   qemu-system-x86 busybox-static cpio kmod

@@ -67,6 +67,8 @@ bool ProbeEmitter::targetResolves(Expr *E) {
     const ContextArg *Arg = findContextArg(Name.drop_front());
     if (!Arg)
       return false;
+    if (Probe.User) // DWARF-typed: members are not checked here yet
+      return T->getComponents().empty();
     return T->getComponents().empty() ||
            (K && chainType(*K, T, Arg->BTFType, /*InHand=*/true));
   }

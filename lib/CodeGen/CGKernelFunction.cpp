@@ -92,22 +92,8 @@ Value *ProbeEmitter::emitKprobeContext(BasicBlock *Skip) {
     readRegsArgs(Regs, Arr, N);
     return Arr;
   }
-  if (returnReadsParams(Probe)) {
-    Value *Key = B.createEntryAlloca(I64, "tid");
-    B.CreateStore(B.createHelperCall(BPFHelper::GetCurrentPidTgid, I64, {}),
-                  Key);
-    GlobalVariable *Map = entryArgsMap(CGM, Index, N);
-    Value *Saved = B.createMapLookup(Map, Key);
-    // No entry: the thread entered before the probe was attached (stap's
-    // kretprobes do not fire then either) or the map was full.
-    auto *Have = BasicBlock::Create(B.getContext(), "entry.ok", Fn);
-    B.CreateCondBr(B.CreateIsNull(Saved), Skip, Have);
-    B.SetInsertPoint(Have);
-    for (unsigned I = 0; I < N; ++I)
-      B.CreateStore(B.CreateLoad(I64, B.CreateConstInBoundsGEP1_64(I64, Saved, I)),
-                    B.CreateConstInBoundsGEP1_64(I64, Arr, I));
-    B.createMapDelete(Map, Key);
-  }
+  if (returnReadsParams(Probe))
+    loadEntryArgs(entryArgsMap(CGM, Index, N), Arr, N, Skip);
   B.CreateStore(regAt(B, Regs, AxOffset, "ax"),
                 B.CreateConstInBoundsGEP1_64(I64, Arr, N));
   return Arr;
@@ -115,12 +101,16 @@ Value *ProbeEmitter::emitKprobeContext(BasicBlock *Skip) {
 
 void ProbeEmitter::emitEntrySaver() {
   unsigned N = numParams(Probe);
-  Type *I64 = B.getInt64Ty();
-  Value *Arr = B.createEntryAlloca(ArrayType::get(I64, N), "args");
+  Value *Arr = B.createEntryAlloca(ArrayType::get(B.getInt64Ty(), N), "args");
   readRegsArgs(Fn->getArg(0), Arr, N);
+  saveEntryArgs(entryArgsMap(CGM, Index, N), Arr);
+}
+
+void ProbeEmitter::saveEntryArgs(GlobalVariable *Map, Value *Args) {
+  Type *I64 = B.getInt64Ty();
   Value *Key = B.createEntryAlloca(I64, "tid");
   B.CreateStore(B.createHelperCall(BPFHelper::GetCurrentPidTgid, I64, {}), Key);
-  Value *Err = B.createMapUpdate(entryArgsMap(CGM, Index, N), Key, Arr, BPF_ANY);
+  Value *Err = B.createMapUpdate(Map, Key, Args, BPF_ANY);
   // A full map (more threads inside the function than it holds) loses
   // this call's return probe: count it like a skipped probe.
   auto *Full = BasicBlock::Create(B.getContext(), "entry.full", Fn);
@@ -130,4 +120,21 @@ void ProbeEmitter::emitEntrySaver() {
   B.createCounterIncrement(CGM.getSkippedVar());
   B.CreateBr(Done);
   B.SetInsertPoint(Done);
+}
+
+void ProbeEmitter::loadEntryArgs(GlobalVariable *Map, Value *Dst, unsigned N,
+                                 BasicBlock *Skip) {
+  Type *I64 = B.getInt64Ty();
+  Value *Key = B.createEntryAlloca(I64, "tid");
+  B.CreateStore(B.createHelperCall(BPFHelper::GetCurrentPidTgid, I64, {}), Key);
+  Value *Saved = B.createMapLookup(Map, Key);
+  // No entry: the thread entered before the probe was attached (stap's
+  // kretprobes do not fire then either) or the map was full.
+  auto *Have = BasicBlock::Create(B.getContext(), "entry.ok", Fn);
+  B.CreateCondBr(B.CreateIsNull(Saved), Skip, Have);
+  B.SetInsertPoint(Have);
+  for (unsigned I = 0; I < N; ++I)
+    B.CreateStore(B.CreateLoad(I64, B.CreateConstInBoundsGEP1_64(I64, Saved, I)),
+                  B.CreateConstInBoundsGEP1_64(I64, Dst, I));
+  B.createMapDelete(Map, Key);
 }

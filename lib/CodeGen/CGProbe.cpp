@@ -77,6 +77,9 @@ static void describeAttach(const ProbeInstance &P, ProbeEmitter::Variant V,
     if (V == ProbeEmitter::Variant::Main || P.KprobeOnly)
       Line = ("probe " + FnName + " event " + PP).str();
     return;
+  case ProbeKind::Uprobe:
+    ProbeEmitter::describeUprobe(P, V, FnName, Section, Line); // CGUprobe.cpp
+    return;
   }
 }
 
@@ -164,7 +167,7 @@ void ProbeEmitter::emit() {
   setLoc(Probe.Decl->getLoc());
   CtxArg = Fn->getArg(0);
   auto *Ret0 = BasicBlock::Create(C, "return", Fn);
-  if (Var != Variant::Main && !Probe.KprobeOnly) {
+  if (Var != Variant::Main && !Probe.KprobeOnly && !Probe.User) {
     // Twins are silent unless stapc-run chose them: loaders that attach
     // every program (bpftool, skeletons) see each event once. Not a "?"
     // section, which bpftool 7.1's loadall cannot pin.
@@ -175,7 +178,7 @@ void ProbeEmitter::emit() {
     B.SetInsertPoint(Go);
   }
   if (Var == Variant::KprobeEntry) {
-    emitEntrySaver();
+    Probe.User ? emitUprobeEntrySaver() : emitEntrySaver();
     B.CreateBr(Ret0);
     B.SetInsertPoint(ExitBB);
     B.CreateBr(Ret0);
@@ -199,6 +202,8 @@ void ProbeEmitter::emit() {
     CtxArg = emitKprobeContext(Ret0);
   if (Probe.Kind == ProbeKind::Syscall)
     emitSyscallFilter(Ret0);
+  if (Var == Variant::Main && uprobeSavesEntry(Probe))
+    emitUprobeSavedArgs(Ret0); // CGUprobe.cpp
 
   // Probes with strings or output records use this CPU's scratch area and
   // its busy flag; counting probes (most event probes) need neither, and
@@ -334,6 +339,8 @@ void CodeGenModule::emitProbes() {
     unsigned Index = I++;
     if (P.Kind != ProbeKind::KernelFunction) {
       ProbeEmitter(*this, P, Index).emit();
+      if (ProbeEmitter::uprobeSavesEntry(P)) // .return uprobes' entry saver
+        ProbeEmitter(*this, P, Index, Variant::KprobeEntry).emit();
       continue;
     }
     if (!P.KprobeOnly)

@@ -29,6 +29,17 @@ static std::nullopt_t refuseBareAddress(DiagnosticEngine &Diags,
 }
 
 Value *ProbeEmitter::emitTargetExpr(TargetExpr *E, bool AddressOf) {
+  if (Probe.User && (isa<TargetSymbolExpr>(E) || isa<AtVarExpr>(E))) {
+    if (AddressOf || E->getPrettyPrint()) {
+      CGM.getDiags().error(E->getLoc(),
+                           std::string(AddressOf ? "'&'" : "pretty printing ('$')") +
+                               " of user-space values is not supported yet; "
+                               "read the members one by one");
+      return E->getType() == TypeKind::String ? CGM.getStringConstant("")
+                                              : B.getInt64(0);
+    }
+    return emitUserTargetExpr(E); // CGUprobe.cpp
+  }
   auto *Sym = dyn_cast<TargetSymbolExpr>(E);
   if (Sym && Sym->isContextList())
     return emitContextList(Sym);
@@ -209,7 +220,8 @@ bool ProbeEmitter::hasBTFTypedContext() const {
 /// Reads the integer or pointer of Size bytes at Addr into an i64: a plain
 /// load when Direct (see the file comment), else bpf_probe_read_kernel.
 Value *ProbeEmitter::readKernelScalar(Value *Addr, uint64_t Size, bool Signed,
-                                      bool Direct, SMLoc Loc, StringRef What) {
+                                      bool Direct, SMLoc Loc, StringRef What,
+                                      bool User) {
   Value *V;
   if (Direct) {
     V = B.CreateLoad(B.getIntNTy(Size * 8), Addr, What);
@@ -217,9 +229,12 @@ Value *ProbeEmitter::readKernelScalar(Value *Addr, uint64_t Size, bool Signed,
   }
   Value *Tmp = B.createEntryAlloca(B.getInt64Ty(), "field");
   B.CreateStore(B.getInt64(0), Tmp);
-  Value *Err = B.createProbeReadKernel(Tmp, Size, Addr);
+  Value *Err = User ? B.createHelperCall(BPFHelper::ProbeReadUser, B.getInt64Ty(),
+                                         {Tmp, B.getInt32(Size), Addr}, "rd")
+                    : B.createProbeReadKernel(Tmp, Size, Addr);
   exitIf(B.CreateICmpSLT(Err, B.getInt64(0)), Loc,
-         "kernel read fault reading '" + What.str() + "'");
+         (User ? "user read fault reading '" : "kernel read fault reading '") +
+             What.str() + "'");
   V = B.CreateLoad(B.getInt64Ty(), Tmp);
   if (Signed && Size < 8) {
     unsigned Bits = 64 - Size * 8;

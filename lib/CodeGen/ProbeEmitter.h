@@ -42,6 +42,8 @@ struct TypedTarget {
 };
 
 struct RegexCode;
+struct UsdtArg;
+struct UserParam;
 
 class ProbeEmitter {
 public:
@@ -306,7 +308,37 @@ public:
                             bool Signed, SMLoc Loc, llvm::StringRef What);
   bool hasBTFTypedContext() const;
   llvm::Value *readKernelScalar(llvm::Value *Addr, uint64_t Size, bool Signed,
-                                bool Direct, SMLoc Loc, llvm::StringRef What);
+                                bool Direct, SMLoc Loc, llvm::StringRef What,
+                                bool User = false);
+
+  // CGUprobe.cpp, CGUsdt.cpp: process(...).function and .mark probes.
+  static void describeUprobe(const ProbeInstance &P, Variant V,
+                             llvm::StringRef FnName, std::string &Section,
+                             std::string &Line);
+  /// Whether a .return uprobe reads parameters: its entry (Variant
+  /// KprobeEntry) saves them for it.
+  static bool uprobeSavesEntry(const ProbeInstance &P);
+  void emitUprobeEntrySaver();
+  void emitUprobeSavedArgs(llvm::BasicBlock *Skip);
+  llvm::GlobalVariable *uprobeEntryMap();
+  llvm::Value *EntryArgs = nullptr; // .return uprobes: the saved parameters
+  /// Per-thread entry values of a return probe (CGKernelFunction.cpp):
+  /// store the i64 array Args in Map under pid_tgid (a full map counts a
+  /// skipped probe), or copy N of them to Dst and delete them (none: go
+  /// to Skip).
+  void saveEntryArgs(llvm::GlobalVariable *Map, llvm::Value *Args);
+  void loadEntryArgs(llvm::GlobalVariable *Map, llvm::Value *Dst, unsigned N,
+                     llvm::BasicBlock *Skip);
+  llvm::Value *emitUserTargetExpr(TargetExpr *E);
+  llvm::Value *emitUsdtTargetExpr(TargetExpr *E);
+  llvm::Value *emitUsdtArg(const UsdtArg &A, SMLoc Loc, llvm::StringRef Name);
+  llvm::Value *readUserParam(const UserParam &Par, SMLoc Loc);
+  llvm::Value *emitUserChain(TargetExpr *E, llvm::Value *Scalar,
+                             llvm::Value *Addr, uint64_t Type,
+                             llvm::StringRef What);
+  llvm::Value *userRegister(unsigned Offset, const llvm::Twine &Name);
+  llvm::Value *userLoadBias(SMLoc Loc);
+  llvm::Value *truncateTo(llvm::Value *V, uint64_t Size, bool Signed);
 
   /// A runtime error: send an ERROR record and branch out of the probe
   /// (the current block is terminated afterwards).
@@ -400,7 +432,8 @@ public:
     return Probe.Kind == ProbeKind::Timer ||
            Probe.Kind == ProbeKind::Tracepoint ||
            Probe.Kind == ProbeKind::KernelFunction ||
-           Probe.Kind == ProbeKind::Syscall;
+           Probe.Kind == ProbeKind::Syscall ||
+           Probe.Kind == ProbeKind::Uprobe;
   }
   /// Counts an uncaught error in stapc_errors; see emitRuntimeError.
   void countUncaughtError();

@@ -8,6 +8,7 @@
 #include "stapc/Parse/Parser.h"
 #include "stapc/Sema/Sema.h"
 #include "stapc/Sema/Syscalls.h"
+#include "stapc/UserDebug/ElfUserBinaries.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -44,6 +45,9 @@ bool Compilation::elaborate() {
     Types = std::make_unique<BTFKernelTypes>(Opts.BTFPath);
     SemaOptions SO;
     SO.Types = Types.get();
+    Binaries = std::make_unique<ElfUserBinaries>();
+    SO.Binaries = Binaries.get();
+    SO.TargetExecutable = Opts.TargetExecutable;
     bool Ok = stapc::elaborate(Ctx, Diags, SO, Prog);
     std::string BTFError = Types->takeError();
     if (!Ok && !BTFError.empty())
@@ -71,7 +75,10 @@ std::vector<std::string> Compilation::listProbePoints(bool WithVariables) {
       for (const std::string &V : Vars)
         Line += " " + V;
       for (const ContextArg &A : P.Args)
-        Line += " $" + A.Name + ":" + (Types ? Types->typeName(A.BTFType) : "long");
+        Line += " $" + A.Name + ":" +
+                (!A.TypeName.empty() ? A.TypeName
+                 : Types             ? Types->typeName(A.BTFType)
+                                     : "long");
     }
     Lines.insert(std::move(Line));
   }

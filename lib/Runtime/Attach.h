@@ -26,6 +26,8 @@ public:
   bool attachEvent(bpf_object *Obj, const ProbeDecl &P, std::string &Err);
   /// `perf` probes: one perf event per CPU (or CPU 0), program attached.
   bool attachPerf(bpf_object *Obj, const ProbeDecl &P, std::string &Err);
+  /// `uprobe` probes: by path and file offset (AttachUprobe.cpp).
+  bool attachUprobe(bpf_object *Obj, const ProbeDecl &P, std::string &Err);
   void detachAll();
   size_t size() const { return Links.size(); }
 

@@ -213,6 +213,15 @@ bool MetaParser::parseProbe(const LineFields &F) {
     P.Kind = ProbeKind::Perf;
     if (!parsePerf(F, P))
       return false;
+  } else if (Kind == "uprobe") {
+    P.Kind = ProbeKind::Uprobe;
+    UprobeSpec &U = P.Uprobe;
+    if (F.Words.size() != 7 || (F.Words[3] != "entry" && F.Words[3] != "return") ||
+        !parseNumber(F.Words[4], U.Offset) || !parseNumber(F.Words[5], U.RefCtrOffset) ||
+        F.Words[6].empty() || F.Words[6][0] != '/')
+      return fail("expected 'probe PROG uprobe entry|return OFFSET REFCTR /PATH \"POINT\"'");
+    U.Return = F.Words[3] == "return";
+    U.Path = std::string(F.Words[6]);
   } else {
     return fail("unknown probe kind '" + std::string(Kind) + "'");
   }

@@ -288,6 +288,8 @@ bool Session::attachProbes() {
       OK = Attached.attachEvent(Obj.get(), P, Err);
     else if (P.Kind == ProbeKind::Perf)
       OK = Attached.attachPerf(Obj.get(), P, Err);
+    else if (P.Kind == ProbeKind::Uprobe)
+      OK = Attached.attachUprobe(Obj.get(), P, Err);
     if (!OK) {
       std::string Log = takeLibbpfLog();
       if (KernelFunctions.isKprobe(P.Program))

@@ -492,6 +492,8 @@ bool SemaImpl::expandUnconditionedPoint(ProbeDecl *D, const ProbePoint &P,
   if (Head == "process" && V.comp(0).Arg && V.size() == 2 &&
       (V.name(1) == "begin" || V.name(1) == "end"))
     return resolveProcessPath(P, D, Body, AliasDepth);
+  if (isUserProbePoint(P))
+    return resolveUserProbe(P, Base);
   if (P.Optional || P.Sufficient) // `!` implies `?`, as in stap
     return true;
   Diags.error(P.Loc, "semantic error: probe point '" + Base.PP +

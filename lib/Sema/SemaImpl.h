@@ -43,6 +43,9 @@ public:
   // ProbeProcess.cpp: process("PATH").begin/.end
   bool resolveProcessPath(const ProbePoint &P, ProbeDecl *D, BlockStmt *Body,
                           unsigned AliasDepth);
+  // ProbeUser.cpp: process(...).function/.mark
+  static bool isUserProbePoint(const ProbePoint &P);
+  bool resolveUserProbe(const ProbePoint &P, const ProbeInstance &Base);
   /// Mark the tapset file that declared D as used: its probes run too.
   void useDeclFrom(const Decl *D);
   /// Resolve the bodies of probe instances from Prog.Probes[First...].

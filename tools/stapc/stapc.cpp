@@ -232,6 +232,11 @@ int main(int argc, char **argv) {
   Opts.TapsetDirs.assign(IncludeDirs.begin(), IncludeDirs.end());
   Opts.NoDefaultTapsets = NoDefaultTapsets;
   Opts.DefaultTapsetDir = STAPC_TAPSET_DIR;
+  // process.function(...) without a path probes the -c/-x target.
+  if (!TargetCommand.empty())
+    Opts.TargetExecutable = llvm::StringRef(TargetCommand).ltrim().split(' ').first.str();
+  else if (!TargetPid.empty())
+    Opts.TargetExecutable = "/proc/" + TargetPid + "/exe";
   if (DumpTokensOpt) {
     std::vector<std::string> MacroDirs(IncludeDirs.begin(), IncludeDirs.end());
     if (!NoDefaultTapsets)

@@ -159,6 +159,28 @@ TEST(ObjectMetaTest, MalformedPerf) {
             "line 2: perf period or frequency must be positive");
 }
 
+TEST(ObjectMetaTest, Uprobes) {
+  auto M = parse("stapc-meta 1\n"
+                 "probe p0 uprobe entry 4448 12336 /tmp/a.out \"process(\\\"/tmp/a.out\\\").mark(\\\"m\\\")\"\n"
+                 "probe p1 uprobe return 4464 0 /tmp/a.out \"f.return\"\n");
+  ASSERT_TRUE(M);
+  ASSERT_EQ(M->Probes.size(), 2u);
+  const ProbeDecl &E = M->Probes[0];
+  EXPECT_EQ(E.Kind, ProbeKind::Uprobe);
+  EXPECT_EQ(E.Point, "process(\"/tmp/a.out\").mark(\"m\")");
+  EXPECT_EQ(E.Uprobe.Path, "/tmp/a.out");
+  EXPECT_EQ(E.Uprobe.Offset, 4448u);
+  EXPECT_EQ(E.Uprobe.RefCtrOffset, 12336u);
+  EXPECT_FALSE(E.Uprobe.Return);
+  EXPECT_TRUE(M->Probes[1].Uprobe.Return);
+  const char *Usage =
+      "line 2: expected 'probe PROG uprobe entry|return OFFSET REFCTR /PATH \"POINT\"'";
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p uprobe entry 1 0 \"t\"\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p uprobe call 1 0 /a \"t\"\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p uprobe entry x 0 /a \"t\"\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p uprobe entry 1 0 rel \"t\"\n"), Usage);
+}
+
 TEST(ObjectMetaTest, Histograms) {
   auto M = parse("stapc-meta 1\nhist 0 log 2\nhist 3 linear -1 -10 25 5\n");
   ASSERT_TRUE(M);

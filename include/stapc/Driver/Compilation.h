@@ -37,10 +37,12 @@ struct CompilerOptions {
   unsigned LastPass = 5;               // -pN
   unsigned Verbose = 0;
   std::string BTFPath;                 // --btf FILE ("" = running kernel)
+  std::string TargetExecutable;        // -c's program or -x's /proc/PID/exe
   CodeGenOptions CodeGen;
 };
 
 class BTFKernelTypes;
+class UserBinaries;
 
 class Compilation {
 public:
@@ -88,6 +90,7 @@ private:
   ASTContext Ctx;
   Program Prog;
   std::unique_ptr<BTFKernelTypes> Types;
+  std::unique_ptr<UserBinaries> Binaries; // process(...) probes
   std::vector<unsigned> MacroBuffers;
   bool MacroBuffersLoaded = false;
   llvm::LLVMContext LLVMCtx;

@@ -21,7 +21,15 @@
 
 namespace stapc::runtime {
 
-enum class ProbeKind { Begin, End, Error, Event, Perf };
+enum class ProbeKind { Begin, End, Error, Event, Perf, Uprobe };
+
+/// A `uprobe entry|return OFFSET REFCTR PATH` probe's attach point.
+struct UprobeSpec {
+  std::string Path;
+  uint64_t Offset = 0;       ///< file offset of the probed instruction
+  uint64_t RefCtrOffset = 0; ///< file offset of an SDT semaphore, or 0
+  bool Return = false;
+};
 
 /// A `perf TYPE CONFIG period|freq N all|one` probe's event.
 struct PerfSpec {
@@ -38,6 +46,7 @@ struct ProbeDecl {
   std::string Point;     ///< The stap probe point, for messages.
   int64_t Priority = 0;  ///< begin/end/error only.
   PerfSpec Perf;         ///< perf only.
+  UprobeSpec Uprobe;     ///< uprobe only.
   unsigned Line = 0;     ///< Line in the metadata text.
 };
 

@@ -14,10 +14,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace stapc {
+
+struct UserProbe;
 
 enum class ProbeKind : uint8_t {
   Begin,      // runs once before event probes (BPF_PROG_TEST_RUN)
@@ -27,6 +30,7 @@ enum class ProbeKind : uint8_t {
   Tracepoint, // tp_btf/<name>
   KernelFunction, // fentry/fexit, with a kprobe/kretprobe twin
   Syscall,    // tp_btf/sys_enter or sys_exit, filtered on the syscall number
+  Uprobe,     // process(...): a uprobe/uretprobe (include/stapc/Sema/UserProbe.h)
 };
 
 /// A typed argument of the probe's context (`$prev` in a tracepoint).
@@ -34,6 +38,7 @@ struct ContextArg {
   std::string Name;   // without '$'
   unsigned Index = 0; // position in the BTF-typed args array
   uint32_t BTFType = 0;
+  std::string TypeName; // listings, for types not from BTF (user DWARF)
 };
 
 /// One concrete probe: what to attach to and which body to run.
@@ -62,6 +67,7 @@ struct ProbeInstance {
   /// `if (cond)` of the point and of every alias it came through (all must
   /// hold; Sema guards the body with them).
   std::vector<Expr *> Conditions;
+  std::shared_ptr<UserProbe> User; // Uprobe
 
   /// Locals of this probe's body (filled by Sema).
   std::vector<VarDecl *> Locals;
