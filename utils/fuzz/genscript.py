@@ -443,11 +443,12 @@ class Gen:
             v = self.fresh("v")
             self.scope.locals[v] = a.value
             value = v + " = "
-        target = a.name
+        sort = ""
         if sort_key == len(keys) and self.chance(0.7):
             if a.value == STAT and self.chance(0.5):
-                target += " @%s" % self.pick(["count", "sum", "min", "max", "avg"])
-            target += self.pick(["+", "-"])
+                sort += " @%s" % self.pick(["count", "sum", "min", "max", "avg"])
+            sort += self.pick(["+", "-"])
+        target = a.name
         if len(a.keys) > 1 and self.chance(0.3):
             slots = ["*"] * len(a.keys)
             j = self.r.randrange(len(a.keys))
@@ -455,6 +456,7 @@ class Gen:
             target += "[%s]" % ", ".join(slots)
             if not head.startswith("["):
                 head = "[%s]" % head
+        target += sort  # the value sort follows the array and its slice
         limit = " limit %s" % self.pick(["1", "3", "10", self.expr(LONG, 2)]) \
             if self.chance(0.3) else ""
         was_locked = a.name in self.scope.locked
