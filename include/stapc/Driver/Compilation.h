@@ -38,6 +38,7 @@ struct CompilerOptions {
   unsigned Verbose = 0;
   std::string BTFPath;                 // --btf FILE ("" = running kernel)
   CodeGenOptions CodeGen;
+  llvm::raw_ostream *DiagStream = nullptr; // diagnostics; null = stderr
 };
 
 class BTFKernelTypes;
