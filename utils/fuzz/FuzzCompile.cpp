@@ -18,6 +18,7 @@
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -68,8 +69,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     _exit(C.emit(OS, OutputKind::Object) ? 0 : 3);
   }
   int Status = 0;
-  if (Child < 0 || waitpid(Child, &Status, 0) != Child || !WIFEXITED(Status) ||
-      WEXITSTATUS(Status) != 0) {
+  pid_t Waited = -1;
+  if (Child > 0) // libFuzzer's timer signals interrupt the wait
+    while ((Waited = waitpid(Child, &Status, 0)) < 0 && errno == EINTR) {
+    }
+  if (Waited != Child || !WIFEXITED(Status) || WEXITSTATUS(Status) != 0) {
     std::fprintf(stderr, "stapc-fuzz-compile: object emission failed (status %#x)\n",
                  Status);
     std::abort();

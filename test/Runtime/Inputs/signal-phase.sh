@@ -8,7 +8,7 @@
 # LATE is output that shows the phase to interrupt is already over: on a
 # loaded machine this script may be scheduled too late to signal inside
 # it. If LATE is already there when a signal is due, that attempt says
-# nothing about the loader; the run is repeated (up to 5 attempts).
+# nothing about the loader; the run is repeated (up to 10 attempts).
 # SIGNAL_DELAY (seconds, default 0) is waited after MARKER before SIGNAL.
 obj=$1 out=$2 late=$3 marker=$4 sig=$5 marker2=${6:-} sig2=${7:-}
 
@@ -27,7 +27,7 @@ signal() {
   kill -"$1" "$pid"
 }
 
-for attempt in 1 2 3 4 5; do
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
   # Empty before the background job starts: its own redirection happens
   # later, and a marker from an earlier run must not be seen.
   : > "$out"
