@@ -2,6 +2,7 @@
 import os
 import shutil
 import subprocess
+import sys
 
 import lit.formats
 
@@ -18,6 +19,7 @@ path = os.pathsep.join([config.stapc_tools_dir, config.llvm_tools_dir,
 config.environment["PATH"] = path
 
 config.substitutions.append(("%stapc_src", config.stapc_src_root))
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%stapc_obj", config.stapc_obj_root))
 config.substitutions.append(("%tapset_dir", os.path.join(config.stapc_src_root, "tapset")))
 config.substitutions.append(("%inputs", os.path.join(config.stapc_src_root, "test", "Inputs")))

@@ -41,7 +41,14 @@ Value *ProbeEmitter::buildKey(const GlobalStorage &S, ArrayRef<Expr *> Keys) {
     Buf = allocStringSlot();
     for (unsigned Extra = Slot; Extra < S.KeySize; Extra += Slot)
       allocStringSlot();
-    B.CreateMemSet(Buf, B.getInt8(0), S.KeySize, MaybeAlign(8));
+    // Zeroed in volatile pieces of at most 512 bytes: BPF has no memset to
+    // call, its backend expands one into stores only up to 1024 bytes, and
+    // LLVM would merge plain adjacent memsets back into one large one (a
+    // long and two string keys are 1032 bytes).
+    for (unsigned Off = 0; Off < S.KeySize; Off += 512)
+      B.CreateMemSet(B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Buf, Off),
+                     B.getInt8(0), std::min(512u, S.KeySize - Off), MaybeAlign(8),
+                     /*isVolatile=*/true);
   }
   for (size_t I = 0; I < S.Keys.size() && I < Keys.size(); ++I) {
     Value *V = emitExpr(Keys[I]);

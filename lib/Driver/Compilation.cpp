@@ -22,7 +22,8 @@
 
 using namespace stapc;
 
-Compilation::Compilation(CompilerOptions O) : Opts(std::move(O)), Diags(SM) {}
+Compilation::Compilation(CompilerOptions O)
+    : Opts(std::move(O)), Diags(SM, Opts.DiagStream ? *Opts.DiagStream : llvm::errs()) {}
 Compilation::~Compilation() = default;
 
 template <typename Fn> bool Compilation::timed(const char *Name, Fn &&F) {

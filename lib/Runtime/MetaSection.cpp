@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace stapc::runtime {
@@ -44,6 +45,42 @@ Elf_Scn *findSection(Elf *E, const char *Name) {
   }
   return nullptr;
 }
+/// Why the file cannot be a whole object: the section header table or a
+/// section's contents lie past its end (a truncated copy loses the table
+/// first: the linker-less objects stapc writes keep it at the end). "" if
+/// everything is inside the file.
+std::string truncation(const ElfFile &F) {
+  struct stat St;
+  if (fstat(F.Fd, &St) != 0)
+    return "";
+  uint64_t Size = St.st_size;
+  GElf_Ehdr EH;
+  if (!gelf_getehdr(F.E, &EH))
+    return "no ELF header";
+  // The header's own count: libelf quietly keeps only the headers that fit.
+  size_t Count = EH.e_shnum;
+  if (Count == 0 && elf_getshdrnum(F.E, &Count) != 0)
+    Count = 0;
+  if (EH.e_shoff == 0 || Count == 0 || EH.e_shoff > Size ||
+      Count * uint64_t(EH.e_shentsize) > Size - EH.e_shoff)
+    return "its section header table is missing or runs past the end of the "
+           "file (" + std::to_string(Size) + " bytes)";
+  size_t StrIndex = 0;
+  elf_getshdrstrndx(F.E, &StrIndex);
+  for (Elf_Scn *S = elf_nextscn(F.E, nullptr); S; S = elf_nextscn(F.E, S)) {
+    GElf_Shdr H;
+    if (!gelf_getshdr(S, &H))
+      return "a section header cannot be read";
+    if (H.sh_type == SHT_NOBITS)
+      continue;
+    if (H.sh_offset > Size || H.sh_size > Size - H.sh_offset) {
+      const char *N = elf_strptr(F.E, StrIndex, H.sh_name);
+      return std::string("section '") + (N ? N : "?") +
+             "' runs past the end of the file (" + std::to_string(Size) + " bytes)";
+    }
+  }
+  return "";
+}
 } // namespace
 
 std::optional<std::string> readMetaSection(const std::string &Path, std::string &Err) {
@@ -65,6 +102,10 @@ std::optional<std::string> readMetaSection(const std::string &Path, std::string 
   GElf_Ehdr EH;
   if (!gelf_getehdr(F.E, &EH) || EH.e_machine != EM_BPF) {
     Err = "'" + Path + "' is not a BPF object file";
+    return std::nullopt;
+  }
+  if (std::string Why = truncation(F); !Why.empty()) {
+    Err = "'" + Path + "' is truncated or corrupt: " + Why;
     return std::nullopt;
   }
   Elf_Scn *S = findSection(F.E, STAPC_META_SECTION);

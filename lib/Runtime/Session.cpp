@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "stapc/Runtime/Session.h"
 #include "Attach.h"
+#include "Capabilities.h"
 #include "GlobalReader.h"
 #include "Globals.h"
 #include "LibbpfLog.h"
@@ -163,7 +164,7 @@ bool Session::openObject() {
                   std::to_string(P.Line) + ": probe '" + P.Point +
                   "' names BPF program '" + P.Program + "', which the object lacks");
   int64_t Target = Opts.TargetPid;
-  if (!Opts.Command.empty()) {
+  if (!Opts.Command.empty() && !Opts.LoadOnly) {
     std::string Err;
     if (!Child.spawn(Opts.Command, Err))
       return fail(Err);
@@ -399,12 +400,23 @@ bool Session::closeOutput() {
 int Session::run() {
   installLibbpfLog(Opts.Verbosity);
   installSignalHandlers();
-  if (!readMetadata() || !openObject())
+  if (!readMetadata())
+    return 1;
+  // Before libbpf's first bpf(2) call, whose bare EPERM explains nothing.
+  if (std::string Missing = missingBPFCapabilities(); !Missing.empty()) {
+    fail(Missing);
+    return 1;
+  }
+  if (!openObject())
     return 1;
   phaseDone("open");
   if (!load())
     return 1;
   phaseDone("load");
+  // --load-only: every program passed the verifier; closing the object
+  // unloads them. Nothing ran, nothing was attached.
+  if (Opts.LoadOnly)
+    return 0;
   if (!setupOutput())
     return 1;
   if (!runProbes(ProbeKind::Begin))

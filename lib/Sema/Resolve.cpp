@@ -19,6 +19,13 @@ void SemaImpl::collectDeclarations() {
     ScriptFile &F = Ctx.Files[FileIdx];
     for (Decl *D : F.Decls) {
       FileOf[D] = FileIdx;
+      if (llvm::isa<EmbeddedDecl>(D) && !F.IsTapset) {
+        Diags.error(D->getLoc(), "semantic error: embedded C code is refused: "
+                                 "stapc translates only the script language "
+                                 "and never compiles or runs C from a "
+                                 "script, not even in guru mode (-g)");
+        continue;
+      }
       if (auto *A = llvm::dyn_cast<ProbeAliasDecl>(D)) {
         Aliases.push_back(A);
         continue;
@@ -133,8 +140,25 @@ public:
                                      " argument(s)");
       return;
     }
+    StringRef Name = E->getName();
+    if (Name.starts_with("set_kernel_") || Name.starts_with("set_user_")) {
+      // stap's guru-only memory writers: refused, never just "unknown".
+      S.Diags.error(E->getLoc(),
+                    "semantic error: '" + Name + "' writes " +
+                        (Name.starts_with("set_kernel_") ? "kernel" : "user") +
+                        " memory; stapc never writes kernel or user memory, "
+                        "not even in guru mode (-g)");
+      return;
+    }
     S.Diags.error(E->getLoc(), "semantic error: unresolved function '" +
                                    E->getName() + "'");
+  }
+
+  void visitEmbeddedExpr(EmbeddedExpr *E) {
+    S.Diags.error(E->getLoc(), "semantic error: embedded C code is refused: "
+                               "stapc translates only the script language and "
+                               "never compiles or runs C from a script, not "
+                               "even in guru mode (-g)");
   }
 
   void visitAssignExpr(AssignExpr *E) {

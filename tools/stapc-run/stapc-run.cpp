@@ -20,6 +20,9 @@ static void usage(std::FILE *To) {
              "  -x PID    set target() to PID\n"
              "  -T SECS   stop after SECS seconds\n"
              "  --kprobes attach kernel.function probes with kprobes, not fentry/fexit\n"
+             "  --load-only\n"
+             "            load every program (the kernel verifier checks them), unload\n"
+             "            and exit 0; run nothing, attach nothing\n"
              "  -v        report the time each phase took (-vv: libbpf messages)\n"
              "  -h        show this help\n",
              To);
@@ -37,6 +40,7 @@ int main(int argc, char **argv) {
   int C;
   static const option Long[] = {{"kprobes", no_argument, nullptr, 'K'},
                                 {"help", no_argument, nullptr, 'h'},
+                                {"load-only", no_argument, nullptr, 'L'},
                                 {nullptr, 0, nullptr, 0}};
   while ((C = getopt_long(argc, argv, "+o:c:x:T:vh", Long, nullptr)) != -1) {
     double N;
@@ -59,6 +63,7 @@ int main(int argc, char **argv) {
       break;
     case 'v': ++Opts.Verbosity; break;
     case 'K': Opts.ForceKprobes = true; break;
+    case 'L': Opts.LoadOnly = true; break;
     case 'h': usage(stdout); return 0;
     default: usage(stderr); return 1;
     }

@@ -1,13 +1,16 @@
 #!/bin/sh
-# Run the parser fuzzer for a bounded time and summarise the result.
+# Run a fuzzer for a bounded time and summarise the result.
 #
 #   utils/fuzz/run.sh [SECONDS] [FUZZER]
 #
 # SECONDS defaults to 60. FUZZER defaults to stapc-fuzz-parse on PATH, else
 # build/bin/stapc-fuzz-parse (configure with clang; -DSTAPC_FUZZ=ON is the
-# default there). Seeds are every .stp file under test/ (the lit inputs and
-# the regression crashers in test/Driver/Inputs/fuzz). Crashing inputs are
-# kept in $STAPC_FUZZ_ARTIFACTS (default ./fuzz-artifacts).
+# default there); build/bin/stapc-fuzz-compile fuzzes the whole compiler.
+# Seeds are every .stp file under test/ (the lit inputs and the regression
+# crashers in test/Driver/Inputs/fuzz), or under the directories of test/
+# named in $STAPC_FUZZ_SEED_DIRS, plus $STAPC_FUZZ_GENERATED (default 0)
+# scripts from genscript.py (seeds 1..N). Crashing inputs are kept in
+# $STAPC_FUZZ_ARTIFACTS (default ./fuzz-artifacts).
 #
 # Prints `execs: N` and `crashes: N`; exits 1 if anything crashed, timed
 # out (25 s on one input: the expansion-blowup seed alone takes ~3 s, more
@@ -18,7 +21,7 @@ secs=${1:-60}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 fuzzer=${2:-$(command -v stapc-fuzz-parse || echo "$src/build/bin/stapc-fuzz-parse")}
 if [ ! -x "$fuzzer" ]; then
-  echo "run.sh: fuzzer '$fuzzer' not found (build stapc-fuzz-parse with clang)" >&2
+  echo "run.sh: fuzzer '$fuzzer' not found (build it with clang)" >&2
   exit 2
 fi
 artifacts=${STAPC_FUZZ_ARTIFACTS:-$PWD/fuzz-artifacts}
@@ -30,10 +33,20 @@ mkdir "$work/corpus" "$work/seeds" "$work/artifacts"
 
 # Seeds get unique names: many tests share a basename.
 n=0
-find "$src/test" -name '*.stp' -type f | sort | while read -r f; do
+dirs=
+for d in ${STAPC_FUZZ_SEED_DIRS:-.}; do dirs="$dirs $src/test/$d"; done
+# Regression crashers always.
+[ -d "$src/test/Driver/Inputs/fuzz" ] && dirs="$dirs $src/test/Driver/Inputs/fuzz"
+find $dirs -name '*.stp' -type f | sort -u | while read -r f; do
   n=$((n + 1))
   cp "$f" "$work/seeds/seed-$n.stp"
 done
+
+if [ "${STAPC_FUZZ_GENERATED:-0}" -gt 0 ]; then
+  for i in $(seq "$STAPC_FUZZ_GENERATED"); do
+    python3 "$src/utils/fuzz/genscript.py" "$i" -o "$work/seeds/gen-$i.stp"
+  done
+fi
 
 status=0
 "$fuzzer" -max_total_time="$secs" -max_len=4096 -timeout=25 \

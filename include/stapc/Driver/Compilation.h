@@ -39,6 +39,7 @@ struct CompilerOptions {
   std::string BTFPath;                 // --btf FILE ("" = running kernel)
   std::string TargetExecutable;        // -c's program or -x's /proc/PID/exe
   CodeGenOptions CodeGen;
+  llvm::raw_ostream *DiagStream = nullptr; // diagnostics; null = stderr
 };
 
 class BTFKernelTypes;

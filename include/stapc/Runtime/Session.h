@@ -15,6 +15,7 @@ struct SessionOptions {
   double TimeoutSeconds = 0; ///< -T SECS; 0 = none.
   int Verbosity = 0;      ///< -v count.
   bool ForceKprobes = false; ///< --kprobes: no fentry/fexit for kernel.function.
+  bool LoadOnly = false;  ///< --load-only: load (the verifier), unload, exit.
 };
 
 /// Loads, attaches, runs and tears down the object. Returns the process
