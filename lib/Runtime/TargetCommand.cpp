@@ -11,32 +11,13 @@
 
 namespace stapc::runtime {
 
-/// A command the shell can `exec` in place: no lists, pipes, groups,
-/// background jobs or compound commands, whose later parts an exec would
-/// drop (`-c 'a; b'` must run b too).
-static bool isSimpleCommand(const std::string &Command) {
-  if (Command.find_first_of(";&|\n(){}`") != std::string::npos)
-    return false;
-  size_t Start = Command.find_first_not_of(" \t");
-  if (Start == std::string::npos)
-    return false;
-  size_t End = Command.find_first_of(" \t", Start);
-  std::string First = Command.substr(Start, End - Start);
-  for (const char *Keyword : {"if", "for", "while", "until", "case", "!"})
-    if (First == Keyword)
-      return false;
-  return true;
-}
-
 bool TargetCommand::spawn(const std::string &Command, std::string &Err) {
   int Pipe[2];
   if (pipe2(Pipe, O_CLOEXEC) != 0) {
     Err = std::string("cannot create a pipe for -c: ") + std::strerror(errno);
     return false;
   }
-  // exec keeps the pid, so target() is a simple command itself; for a
-  // list or pipeline it is the shell that runs them, as in stap.
-  std::string Script = isSimpleCommand(Command) ? "exec " + Command : Command;
+  std::string Script = "exec " + Command;
   pid_t P = fork();
   if (P < 0) {
     Err = std::string("cannot fork for -c: ") + std::strerror(errno);
@@ -51,6 +32,7 @@ bool TargetCommand::spawn(const std::string &Command, std::string &Err) {
     if (read(Pipe[0], &Go, 1) != 1)
       _exit(127);
     close(Pipe[0]);
+    // exec keeps the pid, so target() is the command itself.
     execl("/bin/sh", "sh", "-c", Script.c_str(), static_cast<char *>(nullptr));
     _exit(127);
   }
