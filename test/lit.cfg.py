@@ -62,6 +62,11 @@ def block_device_backed(path):
 if block_device_backed(config.stapc_obj_root):
     config.available_features.add("block-device")
 
+# Feature `vm-guest`: this lit runs inside the 6.1 TCG guest
+# (utils/vmtest/runtime-shard.sh), 5-10x slower and with jittery timing.
+if os.environ.get("STAPC_IN_VM_GUEST") == "1":
+    config.available_features.add("vm-guest")
+
 # Feature `systemtap-corpus`: Debian's systemtap tapsets and examples exist.
 if os.path.isdir("/usr/share/systemtap/tapset"):
     config.available_features.add("systemtap-corpus")

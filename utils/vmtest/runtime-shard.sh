@@ -17,7 +17,7 @@ cd "$obj"
 # failing test gets one retry (STAPC_TEST_RETRIES, read by lit.cfg.py); lit
 # reports it as FLAKYPASS, which stays visible in the CI log.
 status=0
-STAPC_VMTEST=0 STAPC_TEST_RETRIES=1 /usr/bin/python3 \
+STAPC_VMTEST=0 STAPC_TEST_RETRIES=1 STAPC_IN_VM_GUEST=1 /usr/bin/python3 \
   /usr/lib/llvm-19/build/utils/lit/lit.py -sv -j1 --timeout 150 \
   --num-shards "$shards" --run-shard "$shard" test/Runtime || status=$?
 echo "runtime-shard: lit exit $status"
