@@ -67,8 +67,17 @@ bool ProbeEmitter::targetResolves(Expr *E) {
     const ContextArg *Arg = findContextArg(Name.drop_front());
     if (!Arg)
       return false;
-    if (Probe.User) // DWARF-typed: members are not checked here yet
-      return T->getComponents().empty();
+    if (Probe.User && !T->getComponents().empty()) {
+      // DWARF member chains are resolved in CGUprobe; say so rather than
+      // answer 0 for a member that exists.
+      if (CGM.firstReportAt(T->getLoc()))
+        CGM.getDiags().error(T->getLoc(),
+                             "@defined of a member of a user-space value is "
+                             "not supported yet; test the variable itself");
+      return false;
+    }
+    if (Probe.User)
+      return true;
     return T->getComponents().empty() ||
            (K && chainType(*K, T, Arg->BTFType, /*InHand=*/true));
   }
