@@ -22,11 +22,6 @@ using namespace llvm;
 
 namespace {
 
-/// How to print one value: a conversion and how to produce its argument.
-struct PrettyArg {
-  std::function<Value *()> Make;
-};
-
 /// One sprintf under construction.
 class PrettyFormat {
 public:
@@ -41,21 +36,22 @@ public:
   }
   void conv(StringRef Conversion, std::function<Value *()> Make) {
     Format += Conversion;
-    Args.push_back({std::move(Make)});
+    Args.push_back(std::move(Make));
   }
   /// Whether the fixed text already fills the string.
   bool full() const { return Format.size() >= Budget; }
 
   Value *emit(SMLoc Loc) {
     return PE.emitFormatLazy(
-        Format, [&](unsigned I) { return Args[I].Make(); }, Loc);
+        Format, [&](unsigned I) { return Args[I](); }, Loc);
   }
 
 private:
   ProbeEmitter &PE;
   unsigned Budget;
   std::string Format;
-  std::vector<PrettyArg> Args;
+  /// Argument I's value, made right before its conversion.
+  std::vector<std::function<Value *()>> Args;
 };
 
 /// Appends values of BTF-typed kernel data to a PrettyFormat.
