@@ -12,11 +12,15 @@ namespace {
 
 class Cloner {
 public:
-  explicit Cloner(ASTContext &Ctx) : Ctx(Ctx) {}
+  Cloner(ASTContext &Ctx, ExprSubstitution Substitute = nullptr)
+      : Ctx(Ctx), Substitute(Substitute) {}
 
   Expr *expr(Expr *E) {
     if (!E)
       return nullptr;
+    if (Substitute)
+      if (Expr *Replacement = Substitute(E))
+        return Replacement;
     return cloneExpr(E);
   }
   Stmt *stmt(Stmt *S) {
@@ -52,6 +56,7 @@ private:
   Stmt *cloneStmt(Stmt *S);
 
   ASTContext &Ctx;
+  ExprSubstitution Substitute;
 };
 
 Expr *Cloner::cloneExpr(Expr *E) {
@@ -213,3 +218,7 @@ Stmt *Cloner::cloneStmt(Stmt *S) {
 
 Stmt *stapc::cloneStmt(ASTContext &Ctx, Stmt *S) { return Cloner(Ctx).stmt(S); }
 Expr *stapc::cloneExpr(ASTContext &Ctx, Expr *E) { return Cloner(Ctx).expr(E); }
+Stmt *stapc::cloneStmtSubstituting(ASTContext &Ctx, Stmt *S,
+                                   ExprSubstitution Substitute) {
+  return Cloner(Ctx, Substitute).stmt(S);
+}

@@ -21,6 +21,7 @@ void SemaImpl::resolveProbeBodies(size_t First) {
 }
 
 bool SemaImpl::run() {
+  rewriteEntryValues();
   collectDeclarations();
   if (Ctx.Files.empty())
     return false;

@@ -56,6 +56,11 @@ public:
   /// that first tests the conditions (globals only) and skips everything.
   BlockStmt *conditionedBody(const ProbeInstance &P);
 
+  // EntryValues.cpp
+  /// Rewrite @entry(expr) in the user's .return probes into an entry probe
+  /// that saves the values and a return body that reads them.
+  void rewriteEntryValues();
+
   // Resolve.cpp
   void collectDeclarations();
   void resolveBody(Node *Body, BodyScope &S);

@@ -4,6 +4,8 @@
 
 #include "stapc/AST/AST.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 namespace stapc {
 
 class ASTContext;
@@ -14,6 +16,15 @@ class ASTContext;
 /// alias body shared by several probes, a user body under several aliases).
 Stmt *cloneStmt(ASTContext &Ctx, Stmt *S);
 Expr *cloneExpr(ASTContext &Ctx, Expr *E);
+
+/// Returns the replacement of an expression in a copy, or null to copy it.
+using ExprSubstitution = llvm::function_ref<Expr *(Expr *)>;
+
+/// cloneStmt, except that each expression for which Substitute returns a
+/// replacement is replaced by it (not copied, not visited further): a
+/// rewrite of some nodes of a body that leaves the original intact.
+Stmt *cloneStmtSubstituting(ASTContext &Ctx, Stmt *S,
+                            ExprSubstitution Substitute);
 
 } // namespace stapc
 
