@@ -2,7 +2,9 @@
 
 #include "stapc/BTF/KernelBTF.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -59,14 +61,24 @@ Expected<std::unique_ptr<KernelBTF>> KernelBTF::openFile(StringRef Path) {
 
 Expected<std::unique_ptr<KernelBTF>>
 KernelBTF::openModule(StringRef ModuleName) const {
-  std::string Name = ModuleName.str();
+  SmallString<128> File = sys::path::parent_path(Path);
+  sys::path::append(File, ModuleName);
+  if (!sys::fs::exists(File))
+    return btfError("kernel module '" + ModuleName + "' has no BTF: " + File +
+                    " does not exist (is the module loaded, and built with "
+                    "CONFIG_DEBUG_INFO_BTF_MODULES?)");
   errno = 0;
-  struct btf *B = btf__load_module_btf(Name.c_str(), Btf);
+  struct btf *B = btf__parse_split(File.c_str(), Btf);
   if (!B)
-    return btfError("cannot load BTF of kernel module '" + ModuleName +
-                    "': " + std::strerror(errno ? errno : ENOENT));
-  return std::unique_ptr<KernelBTF>(
-      new KernelBTF(B, "/sys/kernel/btf/" + Name));
+    return btfError("cannot read the BTF of kernel module '" + ModuleName +
+                    "' from " + File + ": " +
+                    std::strerror(errno ? errno : EINVAL));
+  return std::unique_ptr<KernelBTF>(new KernelBTF(B, File.str().str()));
+}
+
+bool KernelBTF::isModuleType(uint32_t Id) const {
+  const struct btf *Base = btf__base_btf(Btf);
+  return Base && Id >= btf__type_cnt(Base);
 }
 
 uint32_t KernelBTF::numTypes() const { return btf__type_cnt(Btf); }

@@ -18,8 +18,15 @@ static Error functionError(const Twine &Msg) {
   return createStringError(inconvertibleErrorCode(), Msg);
 }
 
-Expected<FunctionProto> findKernelFunction(const KernelBTF &K, StringRef Name) {
+static bool inScope(const KernelBTF &K, uint32_t Id, FunctionScope Scope) {
+  return K.isModuleType(Id) == (Scope == FunctionScope::Module);
+}
+
+Expected<FunctionProto> findKernelFunction(const KernelBTF &K, StringRef Name,
+                                           FunctionScope Scope) {
   for (uint32_t Id : K.findByName(Name, BTF_KIND_FUNC)) {
+    if (!inScope(K, Id, Scope))
+      continue;
     const struct btf_type *F = K.typeById(Id);
     const struct btf_type *FP = F ? K.typeById(F->type) : nullptr;
     if (!FP || !btf_is_func_proto(FP))
@@ -44,7 +51,7 @@ Expected<FunctionProto> findKernelFunction(const KernelBTF &K, StringRef Name) {
 
 Expected<std::vector<std::string>>
 matchKernelFunctions(const KernelBTF &K, StringRef Pattern,
-                     const StringSet<> *Traceable) {
+                     const StringSet<> *Traceable, FunctionScope Scope) {
   Expected<GlobPattern> Glob = GlobPattern::create(Pattern);
   if (!Glob)
     return functionError("bad function pattern '" + Pattern +
@@ -54,7 +61,9 @@ matchKernelFunctions(const KernelBTF &K, StringRef Pattern,
       [](char C) { return C == '*' || C == '?' || C == '[' || C == '{' || C == '\\'; });
   std::vector<std::string> Names;
   for (StringRef N : K.namesWithPrefix(Prefix, BTF_KIND_FUNC))
-    if (Glob->match(N) && (!Traceable || Traceable->count(N)))
+    if (Glob->match(N) && (!Traceable || Traceable->count(N)) &&
+        llvm::any_of(K.findByName(N, BTF_KIND_FUNC),
+                     [&](uint32_t Id) { return inScope(K, Id, Scope); }))
       Names.push_back(N.str());
   std::sort(Names.begin(), Names.end());
   Names.erase(std::unique(Names.begin(), Names.end()), Names.end());

@@ -20,7 +20,39 @@ KernelBTF *BTFKernelTypes::get() {
     else
       Error = llvm::toString(K.takeError());
   }
-  return BTF.get();
+  return ModuleBTF ? ModuleBTF.get() : BTF.get();
+}
+
+/// module("kernel") and module("vmlinux") are vmlinux itself.
+static bool isVmlinux(llvm::StringRef Module) {
+  return Module.empty() || Module == "kernel" || Module == "vmlinux";
+}
+
+static FunctionScope scopeOf(llvm::StringRef Module) {
+  return isVmlinux(Module) ? FunctionScope::Vmlinux : FunctionScope::Module;
+}
+
+bool BTFKernelTypes::useModule(llvm::StringRef Module, std::string &Err) {
+  if (isVmlinux(Module) || Module == ModuleName)
+    return true;
+  if (!get()) {
+    Err = Error;
+    return false;
+  }
+  if (ModuleBTF) {
+    Err = "a script can probe functions of one kernel module besides the "
+          "kernel ('" + ModuleName + "' here): put the probes on module '" +
+          Module.str() + "' in a script of their own";
+    return false;
+  }
+  auto M = BTF->openModule(Module);
+  if (!M) {
+    Err = llvm::toString(M.takeError());
+    return false;
+  }
+  ModuleBTF = std::move(*M);
+  ModuleName = Module.str();
+  return true;
 }
 
 std::vector<std::string> BTFKernelTypes::findTracepoints(llvm::StringRef Glob) {
@@ -92,11 +124,12 @@ const llvm::StringSet<> *BTFKernelTypes::traceable() {
   return Traceable ? &*Traceable : nullptr;
 }
 
-std::vector<std::string> BTFKernelTypes::findFunctions(llvm::StringRef Glob) {
+std::vector<std::string> BTFKernelTypes::findFunctions(llvm::StringRef Glob,
+                                                       llvm::StringRef Module) {
   KernelBTF *K = get();
   if (!K)
     return {};
-  auto Names = matchKernelFunctions(*K, Glob, traceable());
+  auto Names = matchKernelFunctions(*K, Glob, traceable(), scopeOf(Module));
   if (!Names) {
     llvm::consumeError(Names.takeError());
     return {};
@@ -104,19 +137,28 @@ std::vector<std::string> BTFKernelTypes::findFunctions(llvm::StringRef Glob) {
   return std::move(*Names);
 }
 
-bool BTFKernelTypes::isUntraceableFunction(llvm::StringRef Name) {
+bool BTFKernelTypes::isUntraceableFunction(llvm::StringRef Name,
+                                           llvm::StringRef Module) {
   KernelBTF *K = get();
   const llvm::StringSet<> *T = traceable();
-  return K && T && !T->count(Name) && !K->findByName(Name, BTF_KIND_FUNC).empty();
+  if (!K || !T || T->count(Name))
+    return false;
+  auto Proto = findKernelFunction(*K, Name, scopeOf(Module));
+  if (!Proto) {
+    llvm::consumeError(Proto.takeError());
+    return false;
+  }
+  return true;
 }
 
 bool BTFKernelTypes::getFunctionArgs(llvm::StringRef Name,
+                                     llvm::StringRef Module,
                                      std::vector<ContextArg> &Args,
                                      uint32_t &ReturnType) {
   KernelBTF *K = get();
   if (!K)
     return false;
-  auto Proto = findKernelFunction(*K, Name);
+  auto Proto = findKernelFunction(*K, Name, scopeOf(Module));
   if (!Proto) {
     llvm::consumeError(Proto.takeError());
     return false;

@@ -20,19 +20,27 @@ public:
   std::vector<std::string> findTracepoints(llvm::StringRef Glob) override;
   bool getTracepointArgs(llvm::StringRef Name,
                          std::vector<ContextArg> &Args) override;
-  std::vector<std::string> findFunctions(llvm::StringRef Glob) override;
-  bool isUntraceableFunction(llvm::StringRef Name) override;
-  bool getFunctionArgs(llvm::StringRef Name, std::vector<ContextArg> &Args,
+  std::vector<std::string> findFunctions(llvm::StringRef Glob,
+                                         llvm::StringRef Module) override;
+  bool isUntraceableFunction(llvm::StringRef Name,
+                             llvm::StringRef Module) override;
+  bool getFunctionArgs(llvm::StringRef Name, llvm::StringRef Module,
+                       std::vector<ContextArg> &Args,
                        uint32_t &ReturnType) override;
+  bool useModule(llvm::StringRef Module, std::string &Error) override;
   std::string typeName(uint32_t BTFType) override;
 
-  /// The BTF, or null after reporting why it could not be read (once).
+  /// The BTF, or null after reporting why it could not be read (once):
+  /// vmlinux's, or once a module is used the module's split BTF, which
+  /// holds vmlinux's types under the same ids and the module's after them.
   KernelBTF *get();
   std::string takeError() { return std::move(Error); }
 
 private:
   std::string Path;
   std::unique_ptr<KernelBTF> BTF;
+  std::unique_ptr<KernelBTF> ModuleBTF; // split on top of BTF
+  std::string ModuleName;
   bool Tried = false;
   std::string Error;
   /// What ftrace can attach to, read once; only for the running kernel's

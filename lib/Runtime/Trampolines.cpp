@@ -29,13 +29,71 @@ std::string attachedFunction(const bpf_program *Prog) {
   return Slash ? Slash + 1 : "";
 }
 
+/// Where a kernel function's BTF FUNC record is: vmlinux's BTF, or a
+/// loaded module's (split BTF; ModuleFd is that BTF object's fd, which an
+/// fentry program on it names in attach_btf_obj_fd).
+struct KernelFunctionBTF {
+  int TypeId = -1;
+  unsigned Arity = 0;
+  int ModuleFd = -1;
+  KernelFunctionBTF() = default;
+  KernelFunctionBTF(const KernelFunctionBTF &) = delete;
+  KernelFunctionBTF &operator=(const KernelFunctionBTF &) = delete;
+  ~KernelFunctionBTF() {
+    if (ModuleFd >= 0)
+      close(ModuleFd);
+  }
+  bool found() const { return TypeId > 0; }
+};
+
+bool findIn(const btf *B, const std::string &Function, KernelFunctionBTF &Out) {
+  int Id = btf__find_by_name_kind(B, Function.c_str(), BTF_KIND_FUNC);
+  if (Id < 0)
+    return false;
+  const btf_type *Fn = btf__type_by_id(B, Id);
+  const btf_type *Proto = Fn ? btf__type_by_id(B, Fn->type) : nullptr;
+  Out.TypeId = Id;
+  Out.Arity = Proto ? btf_vlen(Proto) : 0;
+  return true;
+}
+
+/// Looks for Function in vmlinux, then in each loaded module's BTF (the
+/// kernel's BTF objects with a name other than vmlinux), as libbpf does
+/// when it loads an fentry program.
+void findKernelFunctionBTF(const btf *Vmlinux, const std::string &Function,
+                           KernelFunctionBTF &Out) {
+  if (findIn(Vmlinux, Function, Out))
+    return;
+  for (__u32 Id = 0; bpf_btf_get_next_id(Id, &Id) == 0;) {
+    int Fd = bpf_btf_get_fd_by_id(Id);
+    if (Fd < 0)
+      continue;
+    char Name[64] = {};
+    bpf_btf_info Info;
+    std::memset(&Info, 0, sizeof(Info));
+    Info.name = reinterpret_cast<__u64>(Name);
+    Info.name_len = sizeof(Name);
+    __u32 Len = sizeof(Info);
+    bool IsModule = bpf_obj_get_info_by_fd(Fd, &Info, &Len) == 0 &&
+                    Info.kernel_btf && std::strcmp(Name, "vmlinux") != 0;
+    BtfPtr Split(IsModule ? btf__load_from_kernel_by_id_split(Id, const_cast<btf *>(Vmlinux))
+                          : nullptr);
+    if (Split && findIn(Split.get(), Function, Out)) {
+      Out.ModuleFd = Fd;
+      return;
+    }
+    close(Fd);
+  }
+}
+
 /// Loads `r0 = 0; exit` as an fentry program on Function and attaches it
 /// for a moment. Fails on kernels without trampolines (or, as on some
 /// hardened kernels, where tracing programs are refused).
 bool trampolineAttaches(const btf *Vmlinux, const std::string &Function, std::string &Why) {
-  int Id = btf__find_by_name_kind(Vmlinux, Function.c_str(), BTF_KIND_FUNC);
-  if (Id < 0) {
-    Why = "'" + Function + "' is not in the kernel's BTF";
+  KernelFunctionBTF Target;
+  findKernelFunctionBTF(Vmlinux, Function, Target);
+  if (!Target.found()) {
+    Why = "'" + Function + "' is not in the BTF of the kernel or of a loaded module";
     return false;
   }
   bpf_insn Insns[2];
@@ -46,7 +104,9 @@ bool trampolineAttaches(const btf *Vmlinux, const std::string &Function, std::st
   std::memset(&Opts, 0, sizeof(Opts));
   Opts.sz = sizeof(Opts);
   Opts.expected_attach_type = BPF_TRACE_FENTRY;
-  Opts.attach_btf_id = static_cast<__u32>(Id);
+  Opts.attach_btf_id = static_cast<__u32>(Target.TypeId);
+  if (Target.ModuleFd >= 0)
+    Opts.attach_btf_obj_fd = static_cast<__u32>(Target.ModuleFd);
   int Prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "stapc_fentry_ok", "GPL", Insns, 2, &Opts);
   if (Prog < 0) {
     Why = std::string("loading an fentry program failed: ") + std::strerror(errno);
@@ -65,12 +125,9 @@ bool trampolineAttaches(const btf *Vmlinux, const std::string &Function, std::st
 
 /// The number of parameters of a kernel function, from BTF; 0 if unknown.
 unsigned arity(const btf *Vmlinux, const std::string &Function) {
-  int Id = btf__find_by_name_kind(Vmlinux, Function.c_str(), BTF_KIND_FUNC);
-  if (Id < 0)
-    return 0;
-  const btf_type *Fn = btf__type_by_id(Vmlinux, Id);
-  const btf_type *Proto = Fn ? btf__type_by_id(Vmlinux, Fn->type) : nullptr;
-  return Proto ? btf_vlen(Proto) : 0;
+  KernelFunctionBTF Target;
+  findKernelFunctionBTF(Vmlinux, Function, Target);
+  return Target.Arity;
 }
 
 bool setAutoload(bpf_object *Obj, const std::string &Name, bool On, unsigned Line,

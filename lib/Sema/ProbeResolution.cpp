@@ -192,14 +192,21 @@ static bool resolveKernelFunction(SemaImpl &S, const ProbePoint &P,
   PointView V{P};
   bool Kprobe = V.name(0) == "kprobe";
   size_t FnIdx = 1;
+  StringRef Module; // "" for vmlinux
   if (V.name(0) == "module") {
-    StringRef Module;
-    if (!stringArg(V.comp(0), Module) || (Module != "kernel" && Module != "vmlinux")) {
-      S.Diags.error(V.comp(0).Loc,
-                    "module(\"...\").function probes are not supported yet "
-                    "(module BTF); only kernel.function works");
+    if (!stringArg(V.comp(0), Module) || Module.empty()) {
+      S.Diags.error(V.comp(0).Loc, "'module' needs the module's name: "
+                                   "module(\"ext4\").function(\"...\")");
       return false;
     }
+    if (Module.find_first_of("*?[/") != StringRef::npos) {
+      S.Diags.error(V.comp(0).Arg->getLoc(),
+                    "module name patterns and paths are not supported; name "
+                    "one loaded module (see /sys/kernel/btf)");
+      return false;
+    }
+    if (Module == "kernel" || Module == "vmlinux")
+      Module = "";
   }
   StringRef Pattern;
   if (!stringArg(V.comp(FnIdx), Pattern)) {
@@ -242,19 +249,31 @@ static bool resolveKernelFunction(SemaImpl &S, const ProbePoint &P,
                          "be read; pass --btf FILE)");
     return false;
   }
-  std::vector<std::string> Names = S.Opts.Types->findFunctions(Pattern);
+  if (!Module.empty()) {
+    std::string Why;
+    if (!S.Opts.Types->useModule(Module, Why)) {
+      if (P.Optional || P.Sufficient)
+        return true;
+      S.Diags.error(V.comp(0).Arg->getLoc(), "semantic error: " + Why);
+      return false;
+    }
+  }
+  std::vector<std::string> Names = S.Opts.Types->findFunctions(Pattern, Module);
   if (Names.empty()) {
     if (P.Optional || P.Sufficient)
       return true;
-    if (S.Opts.Types->isUntraceableFunction(Pattern))
+    std::string Kind = Module.empty()
+                           ? std::string("kernel function")
+                           : "function of module '" + Module.str() + "'";
+    if (S.Opts.Types->isUntraceableFunction(Pattern, Module))
       S.Diags.error(V.comp(FnIdx).Arg->getLoc(),
-                    "semantic error: kernel function '" + Pattern +
+                    "semantic error: " + Kind + " '" + Pattern +
                         "' cannot be probed: the kernel does not list it as "
                         "traceable (notrace or inlined; see "
                         "available_filter_functions)");
     else
       S.Diags.error(V.comp(FnIdx).Arg->getLoc(),
-                    "semantic error: no kernel function matches '" + Pattern +
+                    "semantic error: no " + Kind + " matches '" + Pattern +
                         "' (BTF has none by that name; inlined and static "
                         "functions may be missing)");
     return false;
@@ -276,10 +295,13 @@ static bool resolveKernelFunction(SemaImpl &S, const ProbePoint &P,
     I.Function = Name;
     I.Return = Return;
     I.KprobeOnly = Kprobe;
-    I.PP = (V.name(0) == "module" ? "module(\"kernel\")." : Kprobe ? "kprobe." : "kernel.") +
-           std::string("function(\"") + Name + "\")" +
+    std::string Head = V.name(0) == "module"
+                           ? "module(\"" + (Module.empty() ? "kernel" : Module.str()) + "\")."
+                       : Kprobe ? "kprobe."
+                                : "kernel.";
+    I.PP = Head + "function(\"" + Name + "\")" +
            (WrittenSuffix.empty() ? "" : "." + WrittenSuffix.str());
-    S.Opts.Types->getFunctionArgs(Name, I.Args, I.ReturnType);
+    S.Opts.Types->getFunctionArgs(Name, Module, I.Args, I.ReturnType);
     if (Return && I.ReturnType) {
       ContextArg R;
       R.Name = "return";

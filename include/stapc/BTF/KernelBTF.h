@@ -99,11 +99,16 @@ public:
   static llvm::Expected<std::unique_ptr<KernelBTF>> openVmlinux();
   static llvm::Expected<std::unique_ptr<KernelBTF>> openFile(llvm::StringRef Path);
 
-  /// Hook for module BTF (/sys/kernel/btf/<module>, split on top of
-  /// vmlinux). Returns a KernelBTF whose ids continue the base's; the base
-  /// must outlive it. Not wired into lookups yet.
+  /// A kernel module's BTF, split on top of this (vmlinux) BTF and read
+  /// from the directory this one came from: /sys/kernel/btf/<module> for
+  /// the running kernel, DIR/<module> beside `--btf DIR/vmlinux`. Its ids
+  /// continue this BTF's, so ids handed out before stay valid; this object
+  /// must outlive it.
   llvm::Expected<std::unique_ptr<KernelBTF>>
   openModule(llvm::StringRef ModuleName) const;
+  /// Whether \p Id is one of a module's own types (in a BTF that
+  /// openModule returned), not one of its vmlinux base's.
+  bool isModuleType(uint32_t Id) const;
 
   /// The underlying libbpf object, for the loader and for tests.
   const struct btf *raw() const { return Btf; }

@@ -31,15 +31,21 @@ struct FunctionProto {
   bool Variadic = false;
 };
 
+/// Which functions of a BTF a lookup sees: vmlinux's, or (in a module's
+/// split BTF) only the module's own.
+enum class FunctionScope { Vmlinux, Module };
+
 /// The prototype of kernel function \p Name (exact name).
-llvm::Expected<FunctionProto> findKernelFunction(const KernelBTF &K,
-                                                 llvm::StringRef Name);
+llvm::Expected<FunctionProto>
+findKernelFunction(const KernelBTF &K, llvm::StringRef Name,
+                   FunctionScope Scope = FunctionScope::Vmlinux);
 
 /// Names of every BTF FUNC matching the glob \p Pattern, sorted and unique.
 /// When \p Traceable is given, only names in it are returned.
 llvm::Expected<std::vector<std::string>>
 matchKernelFunctions(const KernelBTF &K, llvm::StringRef Pattern,
-                     const llvm::StringSet<> *Traceable = nullptr);
+                     const llvm::StringSet<> *Traceable = nullptr,
+                     FunctionScope Scope = FunctionScope::Vmlinux);
 
 /// The functions ftrace can attach to on the running kernel (tracefs's
 /// available_filter_functions, module suffixes dropped), or nullopt when
