@@ -12,11 +12,15 @@ namespace {
 
 class Cloner {
 public:
-  explicit Cloner(ASTContext &Ctx) : Ctx(Ctx) {}
+  explicit Cloner(ASTContext &Ctx, ExprRewrite Rewrite = nullptr)
+      : Ctx(Ctx), Rewrite(Rewrite) {}
 
   Expr *expr(Expr *E) {
     if (!E)
       return nullptr;
+    if (Rewrite)
+      if (Expr *R = Rewrite(E, [this](Expr *Child) { return expr(Child); }))
+        return R;
     return cloneExpr(E);
   }
   Stmt *stmt(Stmt *S) {
@@ -52,6 +56,7 @@ private:
   Stmt *cloneStmt(Stmt *S);
 
   ASTContext &Ctx;
+  ExprRewrite Rewrite;
 };
 
 Expr *Cloner::cloneExpr(Expr *E) {
@@ -213,3 +218,6 @@ Stmt *Cloner::cloneStmt(Stmt *S) {
 
 Stmt *stapc::cloneStmt(ASTContext &Ctx, Stmt *S) { return Cloner(Ctx).stmt(S); }
 Expr *stapc::cloneExpr(ASTContext &Ctx, Expr *E) { return Cloner(Ctx).expr(E); }
+Stmt *stapc::cloneStmt(ASTContext &Ctx, Stmt *S, ExprRewrite Rewrite) {
+  return Cloner(Ctx, Rewrite).stmt(S);
+}

@@ -4,6 +4,8 @@
 
 #include "stapc/AST/AST.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 namespace stapc {
 
 class ASTContext;
@@ -14,6 +16,16 @@ class ASTContext;
 /// alias body shared by several probes, a user body under several aliases).
 Stmt *cloneStmt(ASTContext &Ctx, Stmt *S);
 Expr *cloneExpr(ASTContext &Ctx, Expr *E);
+
+/// A hook of cloneStmt: the replacement for expression E in the copy, or
+/// null to copy E as usual. CloneChild copies one of E's sub-expressions
+/// (rewriting it too).
+using ExprRewrite = llvm::function_ref<Expr *(
+    Expr *E, llvm::function_ref<Expr *(Expr *)> CloneChild)>;
+
+/// cloneStmt, with some expressions replaced (Sema's desugaring of
+/// probe-specific forms such as a procfs probe's `$value`).
+Stmt *cloneStmt(ASTContext &Ctx, Stmt *S, ExprRewrite Rewrite);
 
 } // namespace stapc
 
