@@ -267,8 +267,8 @@ bool ProcfsFiles::consumeWrites(File &F, const WriteProbe &Write, std::string &E
 void ProcfsFiles::removeAll() {
   for (File &F : Files) {
     if (!F.Probe->Procfs.Write && F.Fd < 0) {
-      // A reader still waiting in open() gets an empty file rather than
-      // waiting forever on a FIFO nobody will open again.
+      // A reader still waiting in open() is let go (it reads what is left
+      // in the FIFO) rather than waiting forever on a FIFO nobody opens.
       int Fd = open(F.Path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
       if (Fd >= 0)
         close(Fd);

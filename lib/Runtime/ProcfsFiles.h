@@ -55,7 +55,7 @@ public:
   /// text, continues long answers. False if a probe could not run.
   bool service(const ReadProbe &Read, const WriteProbe &Write, std::string &Err);
   /// Closes and unlinks every FIFO; a reader still waiting in open() is
-  /// let go with an empty file first. Idempotent.
+  /// let go first. Idempotent.
   void removeAll();
 
 private:
