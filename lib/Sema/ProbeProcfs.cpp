@@ -173,6 +173,11 @@ bool SemaImpl::resolveProcfs(const ProbePoint &P, ProbeInstance Base) {
   unsigned All = Spec.Write ? 0222 : 0444;
   Spec.Mode = Umask < 0 ? (Spec.Write ? 0200 : 0400) : All & ~unsigned(Umask);
   Base.Kind = ProbeKind::Procfs;
+  // What `stapc -L` lists; every use of `$value` is rewritten below.
+  ContextArg Value;
+  Value.Name = "value";
+  Value.TypeName = "string";
+  Base.Args.push_back(std::move(Value));
   ValueRewriter Rewrite(*this, Spec.Write);
   Base.Body = llvm::cast<BlockStmt>(cloneStmt(Ctx, Base.Body, Rewrite));
   Prog.Probes.push_back(std::move(Base));
