@@ -12,15 +12,15 @@ namespace {
 
 class Cloner {
 public:
-  Cloner(ASTContext &Ctx, ExprSubstitution Substitute = nullptr)
-      : Ctx(Ctx), Substitute(Substitute) {}
+  explicit Cloner(ASTContext &Ctx, ExprRewrite Rewrite = nullptr)
+      : Ctx(Ctx), Rewrite(Rewrite) {}
 
   Expr *expr(Expr *E) {
     if (!E)
       return nullptr;
-    if (Substitute)
-      if (Expr *Replacement = Substitute(E))
-        return Replacement;
+    if (Rewrite)
+      if (Expr *R = Rewrite(E, [this](Expr *Child) { return expr(Child); }))
+        return R;
     return cloneExpr(E);
   }
   Stmt *stmt(Stmt *S) {
@@ -56,7 +56,7 @@ private:
   Stmt *cloneStmt(Stmt *S);
 
   ASTContext &Ctx;
-  ExprSubstitution Substitute;
+  ExprRewrite Rewrite;
 };
 
 Expr *Cloner::cloneExpr(Expr *E) {
@@ -218,7 +218,6 @@ Stmt *Cloner::cloneStmt(Stmt *S) {
 
 Stmt *stapc::cloneStmt(ASTContext &Ctx, Stmt *S) { return Cloner(Ctx).stmt(S); }
 Expr *stapc::cloneExpr(ASTContext &Ctx, Expr *E) { return Cloner(Ctx).expr(E); }
-Stmt *stapc::cloneStmtSubstituting(ASTContext &Ctx, Stmt *S,
-                                   ExprSubstitution Substitute) {
-  return Cloner(Ctx, Substitute).stmt(S);
+Stmt *stapc::cloneStmt(ASTContext &Ctx, Stmt *S, ExprRewrite Rewrite) {
+  return Cloner(Ctx, Rewrite).stmt(S);
 }

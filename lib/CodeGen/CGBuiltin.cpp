@@ -149,6 +149,10 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
   case BuiltinID::MatchedStr:
   case BuiltinID::Ngroups:
     return emitMatchResult(E, ID);
+  case BuiltinID::ProcfsSet:
+  case BuiltinID::ProcfsAppend:
+  case BuiltinID::ProcfsValue:
+    return emitProcfsValue(E, ID);
   case BuiltinID::NumBuiltins:
     break;
   }

@@ -44,11 +44,13 @@ static unsigned countStatements(Stmt *S) {
 }
 
 /// The probe's MAXACTION budget: stap allows more in begin/end/error probes
-/// (MAXACTION_INTERRUPTIBLE), which run in process context.
+/// (MAXACTION_INTERRUPTIBLE), which run in process context, as procfs
+/// probes do (in the loader's, when a file is read or written).
 static uint64_t actionBudget(const ProbeInstance &P,
                              const CodeGenOptions &Opts) {
   bool Interruptible = P.Kind == ProbeKind::Begin ||
-                       P.Kind == ProbeKind::End || P.Kind == ProbeKind::Error;
+                       P.Kind == ProbeKind::End || P.Kind == ProbeKind::Error ||
+                       P.Kind == ProbeKind::Procfs;
   return Interruptible ? Opts.MaxActionInterruptible : Opts.MaxAction;
 }
 

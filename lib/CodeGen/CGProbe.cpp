@@ -35,8 +35,8 @@ static std::string quotePP(StringRef S) {
 /// for the kprobe twins of a trampoline probe: its `alternative` line
 /// names them).
 static void describeAttach(const ProbeInstance &P, ProbeEmitter::Variant V,
-                           StringRef FnName, std::string &Section,
-                           std::string &Line) {
+                           StringRef FnName, const CodeGenOptions &Opts,
+                           std::string &Section, std::string &Line) {
   std::string PP = quotePP(P.PP);
   switch (P.Kind) {
   case ProbeKind::Begin:
@@ -79,6 +79,9 @@ static void describeAttach(const ProbeInstance &P, ProbeEmitter::Variant V,
     return;
   case ProbeKind::Uprobe:
     ProbeEmitter::describeUprobe(P, V, FnName, Section, Line); // CGUprobe.cpp
+    return;
+  case ProbeKind::Procfs:
+    ProbeEmitter::describeProcfs(P, FnName, Opts, PP, Section, Line);
     return;
   }
 }
@@ -140,7 +143,7 @@ void ProbeEmitter::emit() {
   Fn = Function::Create(FT, GlobalValue::ExternalLinkage, Name,
                         CGM.getModule());
   std::string Section, Line;
-  describeAttach(Probe, Var, Name, Section, Line);
+  describeAttach(Probe, Var, Name, CGM.getOptions(), Section, Line);
   Fn->setSection(Section);
   Fn->addFnAttr(Attribute::NoUnwind);
   if (!Line.empty())

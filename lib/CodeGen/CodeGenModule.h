@@ -72,6 +72,9 @@ public:
   llvm::GlobalVariable *getTargetPidVar() const { return TargetPid; }
   /// STAPC_KPROBE_TWINS_VAR, created on first use.
   llvm::GlobalVariable *getKprobeTwinsVar();
+  /// STAPC_PROCFS_INPUT_MAP (the text a procfs write probe gets), created
+  /// on first use (CGProcfs.cpp).
+  llvm::GlobalVariable *getProcfsInputMap();
   llvm::GlobalVariable *getSkippedVar() const { return Skipped; }
   llvm::GlobalVariable *getErrorsVar() const { return Errors; }
   /// Record how the loader attaches a probe program (a .stapc.meta line).
@@ -173,6 +176,7 @@ private:
   void finishScratchMap();
   void computeRecordArea();
 
+  llvm::GlobalVariable *ProcfsInput = nullptr;
   llvm::GlobalVariable *createMap(llvm::StringRef Name, unsigned MapType,
                                   unsigned MaxEntries, llvm::DIType *KeyDI,
                                   llvm::DIType *ValueDI, unsigned KeySize,

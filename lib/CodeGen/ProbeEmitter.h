@@ -251,6 +251,9 @@ public:
   llvm::Value *emitReadString(FunctionCall *E, BuiltinID ID);
   llvm::Value *emitReadInteger(FunctionCall *E, BuiltinID ID);
 
+  // CGProcfs.cpp: a procfs probe's `$value` (as Sema desugared it).
+  llvm::Value *emitProcfsValue(FunctionCall *E, BuiltinID ID);
+
   // CGRegex.cpp: `=~`, `!~`, matched(), matched_str(), ngroups().
   llvm::Value *emitRegexMatch(BinaryExpr *E);
   llvm::Value *emitMatchResult(FunctionCall *E, BuiltinID ID);
@@ -435,6 +438,11 @@ public:
            Probe.Kind == ProbeKind::Syscall ||
            Probe.Kind == ProbeKind::Uprobe;
   }
+  /// procfs probes (CGProcfs.cpp): the SEC() name and metadata line.
+  static void describeProcfs(const ProbeInstance &P, llvm::StringRef FnName,
+                             const CodeGenOptions &Opts,
+                             llvm::StringRef QuotedPP,
+                             std::string &Section, std::string &Line);
   /// Counts an uncaught error in stapc_errors; see emitRuntimeError.
   void countUncaughtError();
   unsigned Index;

@@ -110,6 +110,7 @@ private:
   bool parseLine(const LineFields &F);
   bool parseProbe(const LineFields &F);
   bool parsePerf(const LineFields &F, ProbeDecl &P);
+  bool parseProcfs(const LineFields &F, ProbeDecl &P);
   bool parseTable(const LineFields &F, std::map<uint32_t, Format> &Table);
   bool parseHistogram(const LineFields &F);
   bool parseGlobal(const LineFields &F);
@@ -222,6 +223,10 @@ bool MetaParser::parseProbe(const LineFields &F) {
       return fail("expected 'probe PROG uprobe entry|return OFFSET REFCTR /PATH \"POINT\"'");
     U.Return = F.Words[3] == "return";
     U.Path = std::string(F.Words[6]);
+  } else if (Kind == "procfs") {
+    P.Kind = ProbeKind::Procfs;
+    if (!parseProcfs(F, P))
+      return false;
   } else {
     return fail("unknown probe kind '" + std::string(Kind) + "'");
   }
@@ -258,6 +263,44 @@ bool MetaParser::parsePerf(const LineFields &F, ProbeDecl &P) {
     return fail("perf period or frequency must be positive");
   S.UseFrequency = F.Words[5] == "freq";
   S.AllCpus = F.Words[7] == "all";
+  return true;
+}
+
+/// A file name the loader may create: one path component, no dot first.
+static bool safeProcfsName(std::string_view N) {
+  if (N.empty() || N.size() > 200 || N[0] == '.')
+    return false;
+  return std::all_of(N.begin(), N.end(), [](char C) {
+    return (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') ||
+           (C >= '0' && C <= '9') || C == '_' || C == '-' || C == '.';
+  });
+}
+
+/// `probe PROG procfs read|write ID NAME MODE MAXSIZE "POINT"`.
+bool MetaParser::parseProcfs(const LineFields &F, ProbeDecl &P) {
+  const char *Usage =
+      "expected 'probe PROG procfs read|write ID NAME MODE MAXSIZE \"POINT\"'";
+  ProcfsSpec &S = P.Procfs;
+  if (F.Words.size() != 8 || (F.Words[3] != "read" && F.Words[3] != "write") ||
+      !parseNumber(F.Words[4], S.Id))
+    return fail(Usage);
+  S.Write = F.Words[3] == "write";
+  S.Name = std::string(F.Words[5]);
+  if (!safeProcfsName(S.Name))
+    return fail("procfs file name '" + S.Name +
+                "' is not one plain path component");
+  std::string_view Mode = F.Words[6];
+  auto R = std::from_chars(Mode.data(), Mode.data() + Mode.size(), S.Mode, 8);
+  if (Mode.empty() || R.ec != std::errc() || R.ptr != Mode.data() + Mode.size() ||
+      S.Mode > 0777)
+    return fail("procfs file mode '" + std::string(Mode) + "' is not octal 0..0777");
+  if (!parseNumber(F.Words[7], S.MaxSize) || S.MaxSize == 0 ||
+      S.MaxSize > MaxProcfsFileSize)
+    return fail("procfs MAXSIZE must be 1.." + std::to_string(MaxProcfsFileSize));
+  for (const ProbeDecl &Other : Meta.Probes)
+    if (Other.Kind == ProbeKind::Procfs && Other.Procfs.Name == S.Name)
+      return fail("procfs file '" + S.Name + "' has a probe already (line " +
+                  std::to_string(Other.Line) + ")");
   return true;
 }
 

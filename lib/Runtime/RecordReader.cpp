@@ -66,6 +66,10 @@ void RecordReader::handle(std::span<const char> Record) {
   case STAPC_REC_HIST:
     handleHistogram(H.id, Record);
     return;
+  case STAPC_REC_PROCFS_SET:
+  case STAPC_REC_PROCFS_APPEND:
+    handleProcfs(H.type, H.id, Record);
+    return;
   default:
     malformed("unknown record type " + std::to_string(H.type));
   }
@@ -136,6 +140,29 @@ void RecordReader::handleError(uint32_t Id, std::span<const char> Record) {
   flush();
   std::fprintf(Err, "ERROR: %s\n", Message.c_str());
   std::fflush(Err);
+}
+
+void RecordReader::handleProcfs(uint32_t Type, uint32_t Id,
+                                std::span<const char> Record) {
+  std::string Why;
+  auto Args = decodeArguments(Record, {ArgKind::String}, Why);
+  if (!Args) {
+    malformed("procfs record: " + Why);
+    return;
+  }
+  std::string &Text = ProcfsText[Id];
+  if (Type == STAPC_REC_PROCFS_SET)
+    Text.clear();
+  Text += (*Args)[0].Bytes;
+}
+
+std::string RecordReader::takeProcfsText(uint32_t Id) {
+  auto It = ProcfsText.find(Id);
+  if (It == ProcfsText.end())
+    return {};
+  std::string Text = std::move(It->second);
+  ProcfsText.erase(It);
+  return Text;
 }
 
 void RecordReader::malformed(const std::string &Why) {

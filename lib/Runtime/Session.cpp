@@ -15,6 +15,7 @@
 #include "GlobalReader.h"
 #include "Globals.h"
 #include "LibbpfLog.h"
+#include "ProcfsFiles.h"
 #include "TargetCommand.h"
 #include "Trampolines.h"
 #include "stapc/Object/RecordFormat.h"
@@ -29,6 +30,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -100,6 +102,11 @@ private:
   bool attachProbes();
   std::string kprobeAttachHint(const std::string &LibbpfLog) const;
   void pollUntilStop();
+  bool createProcfsFiles();
+  bool serveProcfs(int Ms);
+  bool runProcfsRead(const ProbeDecl &P, std::string &Text);
+  bool runProcfsWrite(const ProbeDecl &P, std::string_view Text);
+  std::string moduleName() const;
   bool shouldStop();
   void drain();
   int finish();
@@ -128,6 +135,8 @@ private:
   AttachedProbes Attached;
   KernelFunctionChoice KernelFunctions;
   TargetCommand Child;
+  ProcfsFiles Procfs;
+  bool RunOK = true; ///< false: the files could not be made or served
   Clock::time_point PhaseStart = Clock::now();
   Clock::time_point Deadline;
 };
@@ -334,12 +343,17 @@ bool Session::shouldStop() {
 
 void Session::pollUntilStop() {
   while (!shouldStop()) {
-    int Ms = 100;
+    // procfs read files are offered on every turn (ProcfsFiles.cpp): a
+    // reader waits at most this long.
+    int Ms = Procfs.empty() ? 100 : 20;
     if (Opts.TimeoutSeconds > 0) {
       auto Left = std::chrono::duration_cast<std::chrono::milliseconds>(Deadline - Clock::now());
       Ms = std::max<int>(0, std::min<long long>(Ms, Left.count() + 1));
     }
-    if (Ring) {
+    if (!Procfs.empty()) {
+      if (!serveProcfs(Ms))
+        break;
+    } else if (Ring) {
       int N = ring_buffer__poll(Ring.get(), Ms);
       if (N < 0 && N != -EINTR) {
         fail(std::string("polling the ring buffer failed: ") + std::strerror(-N));
@@ -351,6 +365,77 @@ void Session::pollUntilStop() {
     }
     Reader->flush();
   }
+}
+
+/// One turn of the poll loop with procfs files: wait for output, a write
+/// or room for an answer, then print and serve.
+bool Session::serveProcfs(int Ms) {
+  std::vector<pollfd> Fds;
+  if (Ring)
+    Fds.push_back({ring_buffer__epoll_fd(Ring.get()), POLLIN, 0});
+  Procfs.addPollFds(Fds);
+  poll(Fds.data(), Fds.size(), Ms); // EINTR: a signal, checked by the caller
+  drain();
+  std::string Err;
+  auto Read = [this](const ProbeDecl &P, std::string &Text) {
+    return runProcfsRead(P, Text);
+  };
+  auto Write = [this](const ProbeDecl &P, std::string_view Text) {
+    return runProcfsWrite(P, Text);
+  };
+  if (Procfs.service(Read, Write, Err))
+    return true;
+  RunOK = false;
+  return fail(Err);
+}
+
+/// A read probe's answer: the text of its PROCFS records, cut at MAXSIZE.
+bool Session::runProcfsRead(const ProbeDecl &P, std::string &Text) {
+  Reader->takeProcfsText(P.Procfs.Id);
+  if (!runProbe(P))
+    return false;
+  Text = Reader->takeProcfsText(P.Procfs.Id);
+  if (Text.size() > P.Procfs.MaxSize)
+    Text.resize(P.Procfs.MaxSize);
+  return true;
+}
+
+/// A write probe gets the text through STAPC_PROCFS_INPUT_MAP.
+bool Session::runProcfsWrite(const ProbeDecl &P, std::string_view Text) {
+  if (bpf_map *Map = bpf_object__find_map_by_name(Obj.get(), STAPC_PROCFS_INPUT_MAP)) {
+    std::string Value(bpf_map__value_size(Map), '\0');
+    std::memcpy(Value.data(), Text.data(), std::min(Text.size(), Value.size() - 1));
+    uint32_t Key = 0;
+    if (bpf_map_update_elem(bpf_map__fd(Map), &Key, Value.data(), BPF_ANY) != 0)
+      return fail(std::string("cannot pass the written text to probe '") + P.Point +
+                  "': " + std::strerror(errno));
+  }
+  return runProbe(P);
+}
+
+bool Session::createProcfsFiles() {
+  std::vector<const ProbeDecl *> Files = Meta.probesOfKind(ProbeKind::Procfs);
+  if (Files.empty())
+    return true;
+  bool Default = Opts.ProcfsDir.empty();
+  std::string Dir = Default ? defaultProcfsDirectory(moduleName()) : Opts.ProcfsDir;
+  std::string Err;
+  if (!Procfs.create(Dir, Default, Files, Err)) {
+    Procfs.removeAll();
+    return fail(Err);
+  }
+  if (Opts.Verbosity > 0)
+    std::fprintf(stderr, "stapc-run: procfs files in %s\n", Dir.c_str());
+  return true;
+}
+
+/// -m NAME, else the object's file name up to its first dot.
+std::string Session::moduleName() const {
+  if (!Opts.ModuleName.empty())
+    return Opts.ModuleName;
+  std::string Base = Opts.ObjectPath.substr(Opts.ObjectPath.rfind('/') + 1);
+  Base = Base.substr(0, Base.find('.'));
+  return Base.empty() ? "stapc" : Base;
 }
 
 void Session::drain() {
@@ -432,7 +517,11 @@ int Session::run() {
     if (Opts.TimeoutSeconds > 0)
       Deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(Opts.TimeoutSeconds));
-    pollUntilStop();
+    RunOK = createProcfsFiles();
+    if (RunOK)
+      pollUntilStop();
+    // Nobody may read a procfs file while the session winds down.
+    Procfs.removeAll();
     phaseDone("run");
   }
   // Stop the probes first, then empty the buffer so end probes have room.
@@ -447,7 +536,7 @@ int Session::run() {
   phaseDone("end probes");
   Child.stop();
   int Status = finish();
-  return OK ? Status : 1;
+  return OK && RunOK ? Status : 1;
 }
 
 int runSession(const SessionOptions &Options) {

@@ -217,8 +217,8 @@ void SemaImpl::rewriteEntryValues() {
 
     SmallVector<Stmt *, 8> Stmts;
     R.popValues(Collect.Found.size(), Stmts);
-    Stmts.push_back(cloneStmtSubstituting(
-        Ctx, Probe->getBody(), [&](Expr *E) -> Expr * {
+    Stmts.push_back(cloneStmt(
+        Ctx, Probe->getBody(), [&](Expr *E, auto) -> Expr * {
           auto It = Index.find(E);
           if (It == Index.end())
             return nullptr;

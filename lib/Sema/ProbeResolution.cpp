@@ -516,6 +516,8 @@ bool SemaImpl::expandUnconditionedPoint(ProbeDecl *D, const ProbePoint &P,
     return resolveProcessPath(P, D, Body, AliasDepth);
   if (isUserProbePoint(P))
     return resolveUserProbe(P, Base);
+  if (Head == "procfs")
+    return resolveProcfs(P, std::move(Base));
   if (P.Optional || P.Sufficient) // `!` implies `?`, as in stap
     return true;
   Diags.error(P.Loc, "semantic error: probe point '" + Base.PP +

@@ -76,6 +76,7 @@ bool SemaImpl::run() {
   }
   for (ProbeInstance &P : Prog.Probes)
     P.Locals = LocalsOfBody[P.Body];
+  checkProcfsFiles();
   if (Diags.hasErrors())
     return false;
 

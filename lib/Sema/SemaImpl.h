@@ -43,6 +43,9 @@ public:
   // ProbeProcess.cpp: process("PATH").begin/.end
   bool resolveProcessPath(const ProbePoint &P, ProbeDecl *D, BlockStmt *Body,
                           unsigned AliasDepth);
+  // ProbeProcfs.cpp: procfs("name").read/.write
+  bool resolveProcfs(const ProbePoint &P, ProbeInstance Base);
+  void checkProcfsFiles();
   // ProbeUser.cpp: process(...).function/.mark
   static bool isUserProbePoint(const ProbePoint &P);
   bool resolveUserProbe(const ProbePoint &P, const ProbeInstance &Base);

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <getopt.h>
 
 using namespace stapc::runtime;
@@ -19,6 +20,11 @@ static void usage(std::FILE *To) {
              "  -c CMD    run CMD (via /bin/sh) once probes are attached; stop when it exits\n"
              "  -x PID    set target() to PID\n"
              "  -T SECS   stop after SECS seconds\n"
+             "  -m NAME   name the session: procfs probes' files go in\n"
+             "            /var/tmp/stapc-USER/NAME (default: the object's name up to\n"
+             "            its first '.')\n"
+             "  --procfs-dir DIR\n"
+             "            put procfs probes' files in DIR instead\n"
              "  --kprobes attach kernel.function probes with kprobes, not fentry/fexit\n"
              "  --load-only\n"
              "            load every program (the kernel verifier checks them), unload\n"
@@ -41,8 +47,9 @@ int main(int argc, char **argv) {
   static const option Long[] = {{"kprobes", no_argument, nullptr, 'K'},
                                 {"help", no_argument, nullptr, 'h'},
                                 {"load-only", no_argument, nullptr, 'L'},
+                                {"procfs-dir", required_argument, nullptr, 'P'},
                                 {nullptr, 0, nullptr, 0}};
-  while ((C = getopt_long(argc, argv, "+o:c:x:T:vh", Long, nullptr)) != -1) {
+  while ((C = getopt_long(argc, argv, "+o:c:x:T:m:vh", Long, nullptr)) != -1) {
     double N;
     switch (C) {
     case 'o': Opts.OutputPath = optarg; break;
@@ -61,6 +68,15 @@ int main(int argc, char **argv) {
       }
       Opts.TimeoutSeconds = N;
       break;
+    case 'm':
+      if (!*optarg || std::strchr(optarg, '/') || optarg[0] == '.') {
+        std::fprintf(stderr, "stapc-run: error: invalid name '%s' for -m (one file "
+                             "name component)\n", optarg);
+        return 1;
+      }
+      Opts.ModuleName = optarg;
+      break;
+    case 'P': Opts.ProcfsDir = optarg; break;
     case 'v': ++Opts.Verbosity; break;
     case 'K': Opts.ForceKprobes = true; break;
     case 'L': Opts.LoadOnly = true; break;

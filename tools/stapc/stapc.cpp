@@ -9,6 +9,8 @@
 #include "stapc/Driver/RoundTrip.h"
 #include "DumpTokens.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -76,6 +78,9 @@ static cl::opt<std::string> TargetPid("x", cl::desc("Set target() to PID"),
                                       cl::value_desc("PID"), cl::cat(StapcCat));
 static cl::opt<std::string> Timeout("T", cl::desc("Stop after SECS seconds"),
                                     cl::value_desc("SECS"), cl::cat(StapcCat));
+static cl::opt<std::string> ModuleName(
+    "m", cl::desc("Name the session: procfs probes' files go in /var/tmp/stapc-USER/NAME"),
+    cl::value_desc("NAME"), cl::cat(StapcCat));
 static cl::opt<bool> ForceKprobes(
     "kprobes",
     cl::desc("Attach kernel.function probes with kprobes instead of fentry/fexit"),
@@ -116,6 +121,8 @@ static bool applyDefines(CompilerOptions &Opts) {
       Opts.CodeGen.MaxMapEntries = N;
     else if (Name == "MAXERRORS" && Numeric)
       Opts.CodeGen.MaxErrors = N;
+    else if (Name == "STP_PROCFS_BUFSIZE" && Numeric && N > 0 && N <= (1u << 20))
+      Opts.CodeGen.ProcfsBufSize = N;
     else if (Name == "MAXACTION" && Numeric && N > 0) {
       Opts.CodeGen.MaxAction = N;
       if (!InterruptibleSet)
@@ -125,10 +132,11 @@ static bool applyDefines(CompilerOptions &Opts) {
       InterruptibleSet = true;
     } else if (Name == "MAXSTRINGLEN" || Name == "MAXMAPENTRIES" ||
                Name == "MAXACTION" || Name == "MAXACTION_INTERRUPTIBLE" ||
-               Name == "MAXERRORS") {
+               Name == "MAXERRORS" || Name == "STP_PROCFS_BUFSIZE") {
       llvm::errs() << "stapc: error: invalid value in -D " << D
                    << " (MAXSTRINGLEN: 8..4096, MAXMAPENTRIES, MAXACTION, "
-                      "MAXACTION_INTERRUPTIBLE: > 0)\n";
+                      "MAXACTION_INTERRUPTIBLE: > 0, STP_PROCFS_BUFSIZE: "
+                      "1..1048576)\n";
       return false;
     } else {
       llvm::errs() << "stapc: warning: -D " << Name
@@ -136,6 +144,19 @@ static bool applyDefines(CompilerOptions &Opts) {
     }
   }
   return true;
+}
+
+/// The session's name (stap's module name, -m): it names the directory of
+/// procfs files, /var/tmp/stapc-USER/NAME. Default: the script's file
+/// name up to its first '.', as stap names modules after scripts with -m.
+static std::string sessionName(Compilation &C) {
+  if (!ModuleName.empty())
+    return ModuleName;
+  llvm::StringRef File = llvm::sys::path::filename(C.getOptions().ScriptFile);
+  File = File.take_until([](char Ch) { return Ch == '.'; });
+  bool Plain = !File.empty() && File != "-" &&
+               llvm::all_of(File, [](char Ch) { return llvm::isAlnum(Ch) || Ch == '_' || Ch == '-'; });
+  return Plain ? File.str() : "stapc";
 }
 
 /// `stapc script.stp` without -o/-pN: compile, then replace this process
@@ -174,6 +195,7 @@ static int compileAndRun(Compilation &C, const char *Argv0) {
     Args.insert(Args.end(), {"-T", Timeout});
   if (ForceKprobes)
     Args.push_back("--kprobes");
+  Args.insert(Args.end(), {"-m", sessionName(C)});
   // LLVM opens files close-on-exec; this one must survive the exec.
   fcntl(FD, F_SETFD, 0);
   Args.push_back("/proc/self/fd/" + std::to_string(FD));

@@ -181,6 +181,37 @@ TEST(ObjectMetaTest, Uprobes) {
   EXPECT_EQ(errorOf("stapc-meta 1\nprobe p uprobe entry 1 0 rel \"t\"\n"), Usage);
 }
 
+TEST(ObjectMetaTest, Procfs) {
+  auto M = parse("stapc-meta 1\n"
+                 "probe p0 procfs read 0 __prometheus 0444 65536 \"prometheus\"\n"
+                 "probe p1 procfs write 1 block 0200 511 \"procfs(\\\"block\\\").write\"\n");
+  ASSERT_TRUE(M);
+  ASSERT_EQ(M->Probes.size(), 2u);
+  const ProcfsSpec &R = M->Probes[0].Procfs;
+  EXPECT_EQ(M->Probes[0].Kind, ProbeKind::Procfs);
+  EXPECT_FALSE(R.Write);
+  EXPECT_EQ(R.Id, 0u);
+  EXPECT_EQ(R.Name, "__prometheus");
+  EXPECT_EQ(R.Mode, 0444u);
+  EXPECT_EQ(R.MaxSize, 65536u);
+  EXPECT_TRUE(M->Probes[1].Procfs.Write);
+  EXPECT_EQ(M->Probes[1].Procfs.Mode, 0200u);
+  const char *Usage =
+      "line 2: expected 'probe PROG procfs read|write ID NAME MODE MAXSIZE \"POINT\"'";
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p procfs read 0 f 0400 \"t\"\n"), Usage);
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p procfs both 0 f 0400 1 \"t\"\n"), Usage);
+  // Names from the object cannot leave the session's directory.
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p procfs read 0 ../f 0400 1 \"t\"\n"),
+            "line 2: procfs file name '../f' is not one plain path component");
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p procfs read 0 f 0800 1 \"t\"\n"),
+            "line 2: procfs file mode '0800' is not octal 0..0777");
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p procfs read 0 f 0400 0 \"t\"\n"),
+            "line 2: procfs MAXSIZE must be 1..16777216");
+  EXPECT_EQ(errorOf("stapc-meta 1\nprobe p procfs read 0 f 0400 1 \"t\"\n"
+                    "probe q procfs write 1 f 0200 1 \"u\"\n"),
+            "line 3: procfs file 'f' has a probe already (line 2)");
+}
+
 TEST(ObjectMetaTest, Histograms) {
   auto M = parse("stapc-meta 1\nhist 0 log 2\nhist 3 linear -1 -10 25 5\n");
   ASSERT_TRUE(M);

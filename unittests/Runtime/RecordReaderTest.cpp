@@ -117,6 +117,25 @@ TEST(RecordReaderTest, PrintfExitAndErrorRecords) {
   EXPECT_EQ(ReaderHarness::contents(H.Err), "ERROR: bad value -1\n");
 }
 
+TEST(RecordReaderTest, ProcfsRecordsBuildAFileText) {
+  ReaderHarness H("stapc-meta 1\n");
+  auto Send = [&](uint32_t Type, uint32_t Id, std::string_view S) {
+    RecordBuilder R(Type, Id);
+    R.addString(S);
+    H.Reader.handle(R.bytes());
+  };
+  Send(STAPC_REC_PROCFS_APPEND, 1, "lost ");
+  Send(STAPC_REC_PROCFS_SET, 1, "a=");
+  Send(STAPC_REC_PROCFS_APPEND, 2, "other");
+  Send(STAPC_REC_PROCFS_APPEND, 1, "1\n");
+  EXPECT_EQ(H.Reader.takeProcfsText(1), "a=1\n");
+  EXPECT_EQ(H.Reader.takeProcfsText(1), ""); // taken
+  EXPECT_EQ(H.Reader.takeProcfsText(2), "other");
+  H.Reader.flush();
+  EXPECT_EQ(ReaderHarness::contents(H.Out), "");
+  EXPECT_EQ(H.Reader.malformedCount(), 0u);
+}
+
 TEST(RecordReaderTest, HistogramRecords) {
   ReaderHarness H("stapc-meta 1\nhist 0 linear 2 0 20 10\nformat 0 \"end\\n\"\n");
   RecordBuilder R(STAPC_REC_HIST, 0);

@@ -17,14 +17,15 @@ class ASTContext;
 Stmt *cloneStmt(ASTContext &Ctx, Stmt *S);
 Expr *cloneExpr(ASTContext &Ctx, Expr *E);
 
-/// Returns the replacement of an expression in a copy, or null to copy it.
-using ExprSubstitution = llvm::function_ref<Expr *(Expr *)>;
+/// A hook of cloneStmt: the replacement for expression E in the copy, or
+/// null to copy E as usual. CloneChild copies one of E's sub-expressions
+/// (rewriting it too).
+using ExprRewrite = llvm::function_ref<Expr *(
+    Expr *E, llvm::function_ref<Expr *(Expr *)> CloneChild)>;
 
-/// cloneStmt, except that each expression for which Substitute returns a
-/// replacement is replaced by it (not copied, not visited further): a
-/// rewrite of some nodes of a body that leaves the original intact.
-Stmt *cloneStmtSubstituting(ASTContext &Ctx, Stmt *S,
-                            ExprSubstitution Substitute);
+/// cloneStmt, with some expressions replaced (Sema's desugaring of
+/// probe-specific forms such as a procfs probe's `$value`).
+Stmt *cloneStmt(ASTContext &Ctx, Stmt *S, ExprRewrite Rewrite);
 
 } // namespace stapc
 

@@ -35,6 +35,9 @@ struct CodeGenOptions {
   /// HIST_ELISION: empty histogram buckets shown at each end of a run of
   /// empty buckets before the rest become one `~` line (negative: show all).
   int HistElision = 2;
+  /// STP_PROCFS_BUFSIZE: the most bytes a procfs read probe's file holds
+  /// without .maxsize(N); 0 means MAXSTRINGLEN, stap's default.
+  unsigned ProcfsBufSize = 0;
   /// Bytes of the BPF ring buffer (a power of two, multiple of the page).
   unsigned RingBufferSize = 1u << 22;
   /// The script's file name and text as recorded in debug info. The text is

@@ -65,6 +65,12 @@ typedef int64_t stapc_s64;
  * event once (the verifier prunes the dead branch). */
 #define STAPC_KPROBE_TWINS_VAR "stapc_kprobe_twins"
 
+/* One-element BPF_MAP_TYPE_ARRAY (key u32 0, value char[MAXSTRINGLEN]):
+ * the text a procfs write probe gets as `$value`, NUL-terminated, written
+ * by the loader before it runs the probe. Only in objects with write
+ * probes. */
+#define STAPC_PROCFS_INPUT_MAP "stapc_procfs_in"
+
 /* First word of the metadata text. */
 #define STAPC_META_MAGIC "stapc-meta"
 
@@ -79,6 +85,12 @@ enum stapc_record_type {
   STAPC_REC_ERROR = 3,  /* id = error site index; payload = arguments     */
   STAPC_REC_HIST = 4,   /* id = histogram index; payload = bucket counts  */
   STAPC_REC_WARN = 5,   /* warn(): id = format index; payload = arguments */
+  /* A procfs read probe's `$value = s` and `$value .= s`: id = the file's
+   * number (its `probe ... procfs` line); payload = one string argument.
+   * The file's text is the last SET's text followed by the APPENDs after
+   * it, cut at the line's MAXSIZE. */
+  STAPC_REC_PROCFS_SET = 6,
+  STAPC_REC_PROCFS_APPEND = 7,
 };
 
 /* Every record starts with this header (8 bytes, little endian as the

@@ -21,7 +21,19 @@
 
 namespace stapc::runtime {
 
-enum class ProbeKind { Begin, End, Error, Event, Perf, Uprobe };
+enum class ProbeKind { Begin, End, Error, Event, Perf, Uprobe, Procfs };
+
+/// A `procfs read|write ID NAME MODE MAXSIZE` probe's file.
+struct ProcfsSpec {
+  bool Write = false;   ///< `write`: the probe consumes what is written.
+  uint32_t Id = 0;      ///< The file's number in PROCFS records.
+  std::string Name;     ///< File name in the session's procfs directory.
+  unsigned Mode = 0;    ///< Permission bits.
+  uint64_t MaxSize = 0; ///< read: most bytes served; write: per run.
+};
+
+/// The largest MAXSIZE a loader accepts.
+inline constexpr uint64_t MaxProcfsFileSize = 16u << 20;
 
 /// A `uprobe entry|return OFFSET REFCTR PATH` probe's attach point.
 struct UprobeSpec {
@@ -47,6 +59,7 @@ struct ProbeDecl {
   int64_t Priority = 0;  ///< begin/end/error only.
   PerfSpec Perf;         ///< perf only.
   UprobeSpec Uprobe;     ///< uprobe only.
+  ProcfsSpec Procfs;     ///< procfs only.
   unsigned Line = 0;     ///< Line in the metadata text.
 };
 

@@ -13,6 +13,7 @@
 #include "stapc/Runtime/ObjectMeta.h"
 
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -43,6 +44,9 @@ public:
   bool sawAbort() const { return SawAbort; }
   unsigned errorCount() const { return Errors; }
   unsigned malformedCount() const { return Malformed; }
+  /// The text procfs read probes sent for file Id since the last call
+  /// (PROCFS_SET replaces it, PROCFS_APPEND extends it), then forgotten.
+  std::string takeProcfsText(uint32_t Id);
 
 private:
   void handlePrintf(uint32_t Id, std::span<const char> Record);
@@ -55,6 +59,8 @@ private:
   std::FILE *Err;
   std::string Pending;
   void handleWarn(uint32_t Id, std::span<const char> Record);
+  void handleProcfs(uint32_t Type, uint32_t Id, std::span<const char> Record);
+  std::map<uint32_t, std::string> ProcfsText;
   bool SawExit = false;
   bool SawAbort = false;
   unsigned Errors = 0;

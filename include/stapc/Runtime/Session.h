@@ -16,6 +16,12 @@ struct SessionOptions {
   int Verbosity = 0;      ///< -v count.
   bool ForceKprobes = false; ///< --kprobes: no fentry/fexit for kernel.function.
   bool LoadOnly = false;  ///< --load-only: load (the verifier), unload, exit.
+  /// -m NAME: the session's name, which names its procfs directory
+  /// /var/tmp/stapc-USER/NAME; empty: the object's file name up to its
+  /// first '.'.
+  std::string ModuleName;
+  /// --procfs-dir DIR: where procfs probes' files go instead.
+  std::string ProcfsDir;
 };
 
 /// Loads, attaches, runs and tears down the object. Returns the process

@@ -31,6 +31,18 @@ enum class ProbeKind : uint8_t {
   KernelFunction, // fentry/fexit, with a kprobe/kretprobe twin
   Syscall,    // tp_btf/sys_enter or sys_exit, filtered on the syscall number
   Uprobe,     // process(...): a uprobe/uretprobe (include/stapc/Sema/UserProbe.h)
+  Procfs,     // procfs("name").read/.write: run by the loader when the file
+              // it serves is read or written (BPF_PROG_TEST_RUN)
+};
+
+/// What a procfs probe serves: one file of the session's procfs directory
+/// (docs/Probes.md, "procfs files").
+struct ProcfsSpec {
+  std::string File;     // the file name: procfs("name"), default "command"
+  bool Write = false;   // .write (else .read)
+  uint64_t MaxSize = 0; // .read.maxsize(N); 0: STP_PROCFS_BUFSIZE
+  unsigned Mode = 0;    // permission bits of the file
+  unsigned Id = 0;      // the file's number (records, metadata)
 };
 
 /// A typed argument of the probe's context (`$prev` in a tracepoint).
@@ -68,6 +80,7 @@ struct ProbeInstance {
   /// hold; Sema guards the body with them).
   std::vector<Expr *> Conditions;
   std::shared_ptr<UserProbe> User; // Uprobe
+  ProcfsSpec Procfs;               // Procfs
 
   /// Locals of this probe's body (filled by Sema).
   std::vector<VarDecl *> Locals;
