@@ -16,6 +16,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 
+#include <glob.h>
+
 using namespace stapc;
 using llvm::Twine;
 
@@ -42,6 +44,7 @@ public:
   bool run();
 
 private:
+  bool resolveIn(StringRef Path);
   const ProbePointComponent &comp(size_t I) const { return P.Components[I]; }
   SMLoc argLoc(size_t I) const {
     return comp(I).Arg ? comp(I).Arg->getLoc() : comp(I).Loc;
@@ -77,6 +80,21 @@ bool UserResolver::stringComponent(size_t I, StringRef &V) {
                            "argument: ." + comp(I).Name + "(\"...\")");
 }
 
+static bool hasGlob(StringRef Path) {
+  return Path.find_first_of("*?[") != StringRef::npos;
+}
+
+/// The files a path pattern names (`/usr/lib*/ld-*.so`), sorted.
+static std::vector<std::string> globFiles(StringRef Pattern) {
+  std::vector<std::string> Files;
+  glob_t G;
+  if (::glob(Pattern.str().c_str(), 0, nullptr, &G) == 0)
+    for (size_t I = 0; I < G.gl_pathc; ++I)
+      Files.push_back(G.gl_pathv[I]);
+  globfree(&G);
+  return Files;
+}
+
 std::shared_ptr<UserBinary> UserResolver::openBinary(size_t I, std::string Path) {
   // stap looks a bare name up in $PATH.
   if (Path.find('/') == std::string::npos)
@@ -104,8 +122,12 @@ std::shared_ptr<UserBinary> UserResolver::openBinary(size_t I, std::string Path)
 /// A library the executable needs whose name matches Lib (a glob, or a
 /// path), in the usual library directories.
 std::string UserResolver::findLibrary(UserBinary &Exe, StringRef Lib) {
-  if (Lib.contains('/'))
-    return Lib.str();
+  if (Lib.contains('/')) {
+    if (!hasGlob(Lib))
+      return Lib.str();
+    std::vector<std::string> Files = globFiles(Lib);
+    return Files.empty() ? "" : Files.front();
+  }
   std::vector<std::string> Names;
   for (const std::string &N : Exe.neededLibraries())
     if (N == Lib || StringRef(N).starts_with((Lib + ".so").str()) ||
@@ -126,14 +148,35 @@ std::string UserResolver::findLibrary(UserBinary &Exe, StringRef Lib) {
 }
 
 bool UserResolver::run() {
-  size_t N = P.Components.size();
   StringRef Path = S.Opts.TargetExecutable;
   if (!comp(0).Arg && Path.empty())
     return fail(comp(0).Loc, "semantic error: 'process' without a path probes "
                              "the -c CMD or -x PID target; give one, or name "
                              "the executable: process(\"/usr/bin/prog\")");
-  if ((comp(0).Arg && !stringComponent(0, Path)) ||
-      !(Binary = openBinary(0, Path.str())))
+  if (comp(0).Arg && !stringComponent(0, Path))
+    return false;
+  bool Optional = P.Optional || P.Sufficient;
+  // stap probes every file a path pattern matches.
+  if (comp(0).Arg && hasGlob(Path)) {
+    std::vector<std::string> Files = globFiles(Path);
+    if (Files.empty())
+      return Optional || fail(argLoc(0), "semantic error: no file matches '" +
+                                             Path + "'");
+    bool Ok = true;
+    for (const std::string &F : Files)
+      Ok &= resolveIn(F);
+    return Ok;
+  }
+  // An optional point on a program this system does not have resolves to
+  // nothing, as in stap.
+  if (Optional && Path.contains('/') && !llvm::sys::fs::exists(Path))
+    return true;
+  return resolveIn(Path);
+}
+
+bool UserResolver::resolveIn(StringRef Path) {
+  size_t N = P.Components.size();
+  if (!(Binary = openBinary(0, Path.str())))
     return false;
   PPPrefix = "process(" + quoted(Binary->path()) + ")";
   size_t I = 1;
