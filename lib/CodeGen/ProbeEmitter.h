@@ -251,6 +251,15 @@ public:
   llvm::Value *emitReadString(FunctionCall *E, BuiltinID ID);
   llvm::Value *emitReadInteger(FunctionCall *E, BuiltinID ID);
 
+  // CGSymbols.cpp: symname(), backtrace() and their family, whose values
+  // the loader formats when they are printed.
+  llvm::Value *emitSymbolBuiltin(FunctionCall *E, BuiltinID ID);
+  /// In the prologue: take the stacks the probe's code uses.
+  void emitStackCapture();
+  /// Whether builtin ID sends a record (print_backtrace and friends).
+  static bool printsSymbols(BuiltinID ID);
+  Home KernelStackHome, UserStackHome;
+
   // CGRegex.cpp: `=~`, `!~`, matched(), matched_str(), ngroups().
   llvm::Value *emitRegexMatch(BinaryExpr *E);
   llvm::Value *emitMatchResult(FunctionCall *E, BuiltinID ID);

@@ -116,6 +116,13 @@ static bool applyDefines(CompilerOptions &Opts) {
       Opts.CodeGen.MaxMapEntries = N;
     else if (Name == "MAXERRORS" && Numeric)
       Opts.CodeGen.MaxErrors = N;
+    else if (Name == "MAXBACKTRACE" && Numeric && N > 0 && N <= 127)
+      Opts.CodeGen.MaxBacktrace = N; // the kernel's PERF_MAX_STACK_DEPTH
+    else if (Name == "MAXBACKTRACE") {
+      llvm::errs() << "stapc: error: invalid value in -D " << D
+                   << " (MAXBACKTRACE: 1..127)\n";
+      return false;
+    }
     else if (Name == "MAXACTION" && Numeric && N > 0) {
       Opts.CodeGen.MaxAction = N;
       if (!InterruptibleSet)

@@ -98,8 +98,8 @@ TEST(ObjectMetaTest, NulPaddingAndBlankLinesAndUnknownKeywords) {
 }
 
 TEST(ObjectMetaTest, VersionErrors) {
-  EXPECT_EQ(errorOf("stapc-meta 2\n"),
-            "line 1: unsupported object format version 2 (this stapc-run reads version 1)");
+  EXPECT_EQ(errorOf("stapc-meta 3\n"),
+            "line 1: unsupported object format version 3 (this stapc-run reads versions 1 to 2)");
   EXPECT_EQ(errorOf("stapc-meta\n"), "line 1: expected 'stapc-meta VERSION' as the first line");
   EXPECT_EQ(errorOf("probe a begin 0 \"begin\"\n"),
             "line 1: expected 'stapc-meta VERSION' as the first line");
