@@ -95,6 +95,8 @@ StringRef spelling(TypeKind T) {
   case TypeKind::UStack: return "ubacktrace() result";
   case TypeKind::KStackText: return "sprint_backtrace() result";
   case TypeKind::UStackText: return "sprint_ubacktrace() result";
+  case TypeKind::USymName: return "usymname() result";
+  case TypeKind::USymData: return "usymdata() result";
   }
   llvm_unreachable("bad type");
 }

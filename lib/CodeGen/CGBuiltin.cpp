@@ -132,6 +132,8 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
   case BuiltinID::PrintUsyms:
   case BuiltinID::SprintUstack:
   case BuiltinID::SprintUsyms:
+  case BuiltinID::Usymname:
+  case BuiltinID::Usymdata:
     return emitSymbolBuiltin(E, ID);
   case BuiltinID::Ppfunc:
   case BuiltinID::Probefunc:

@@ -21,6 +21,9 @@
 using namespace stapc;
 using namespace llvm;
 
+/// Distinct (address, process) pairs usymname()/usymdata() can name.
+constexpr unsigned UserSymbolEntries = 16384;
+
 namespace {
 // include/uapi/linux/bpf.h
 constexpr unsigned MapStackTrace = 7;
@@ -30,6 +33,7 @@ constexpr uint64_t HelperGetStackid = 27;
 /// another stack gets no id (-EEXIST) rather than replacing it, so ids
 /// already stored never change meaning; the loader reports such losses.
 constexpr unsigned StackMapEntries = 16384;
+constexpr unsigned MapHash = 1, MapArray = 2;
 
 bool usesKernelStack(BuiltinID ID) {
   return ID == BuiltinID::Backtrace || ID == BuiltinID::PrintBacktrace ||
@@ -77,6 +81,8 @@ StringRef CodeGenModule::renderingOf(TypeKind T) {
   case TypeKind::UStack: return "ustack-hex";
   case TypeKind::KStackText: return "kstack-brief";
   case TypeKind::UStackText: return "ustack-brief";
+  case TypeKind::USymName: return "usymname";
+  case TypeKind::USymData: return "usymdata";
   default: return "";
   }
 }
@@ -145,6 +151,9 @@ Value *ProbeEmitter::emitSymbolBuiltin(FunctionCall *E, BuiltinID ID) {
   case BuiltinID::SprintUsyms:
     // The same stack id, rendered as symbol lines.
     return emitExpr(E->getArgs()[0]);
+  case BuiltinID::Usymname:
+  case BuiltinID::Usymdata:
+    return emitUserSymbolId(emitExpr(E->getArgs()[0]), E->getLoc());
   case BuiltinID::Backtrace:
   case BuiltinID::SprintBacktrace:
     return Stack(KernelStackHome);
@@ -164,4 +173,69 @@ Value *ProbeEmitter::emitSymbolBuiltin(FunctionCall *E, BuiltinID ID) {
   default:
     llvm_unreachable("not a symbol builtin");
   }
+}
+
+/// A user address means something only with its process, and the pair
+/// does not fit in a long: usymname() keeps an id that STAPC_USYM_MAP gives
+/// each distinct (address, process), so equal pairs get equal ids (keys
+/// aggregate), and STAPC_USYM_KEYS_MAP maps the id back for the loader.
+Value *ProbeEmitter::emitUserSymbolId(Value *Addr, SMLoc Loc) {
+  auto [Ids, Keys, Next] = CGM.getUserSymbolTables();
+  Type *I64 = B.getInt64Ty();
+  Value *Key = B.createEntryAlloca(ArrayType::get(I64, 2), "usym.key");
+  B.CreateStore(Addr, Key);
+  Value *Tgid = B.CreateLShr(
+      B.createHelperCall(BPFHelper::GetCurrentPidTgid, I64, {}), 32, "tgid");
+  B.CreateStore(Tgid, B.CreateConstInBoundsGEP1_64(I64, Key, 1));
+  Value *Result = B.createEntryAlloca(I64, "usym.id");
+  LLVMContext &C = B.getContext();
+  auto *Known = BasicBlock::Create(C, "usym.known", Fn);
+  auto *New = BasicBlock::Create(C, "usym.new", Fn);
+  auto *Done = BasicBlock::Create(C, "usym.done", Fn);
+  auto LoadIf = [&](Value *P, BasicBlock *Else) {
+    B.CreateCondBr(B.CreateIsNull(P), Else, Known);
+    B.SetInsertPoint(Known);
+    B.CreateStore(B.CreateLoad(I64, P), Result);
+    B.CreateBr(Done);
+  };
+  LoadIf(B.createMapLookup(Ids, Key), New);
+
+  B.SetInsertPoint(New);
+  Value *Id = B.CreateAtomicRMW(AtomicRMWInst::Add, Next, B.getInt64(1),
+                                MaybeAlign(8), AtomicOrdering::Monotonic);
+  Value *IdSlot = B.createEntryAlloca(B.getInt32Ty(), "usym.slot");
+  B.CreateStore(B.CreateTrunc(Id, B.getInt32Ty()), IdSlot);
+  exitIf(B.CreateICmpUGE(Id, B.getInt64(UserSymbolEntries)), Loc,
+         "too many distinct usymname()/usymdata() addresses (" +
+             std::to_string(UserSymbolEntries) + ")");
+  // The reverse entry first: once the id is published it must resolve.
+  B.createMapUpdate(Keys, IdSlot, Key, BPF_ANY);
+  Value *IdValue = B.createEntryAlloca(I64, "usym.value");
+  B.CreateStore(Id, IdValue);
+  B.createMapUpdate(Ids, Key, IdValue, BPF_NOEXIST);
+  // Another CPU may have published the same pair first: use its id.
+  Value *Again = B.createMapLookup(Ids, Key);
+  exitIf(B.CreateIsNull(Again), Loc, "cannot record a usymname() address");
+  B.CreateStore(B.CreateLoad(I64, Again), Result);
+  B.CreateBr(Done);
+
+  B.SetInsertPoint(Done);
+  return B.CreateLoad(I64, Result, "usym");
+}
+
+std::tuple<GlobalVariable *, GlobalVariable *, GlobalVariable *>
+CodeGenModule::getUserSymbolTables() {
+  if (!UserSymbolIds) {
+    Metadata *Sub = DIB->getOrCreateSubrange(0, 2);
+    DIType *Pair = DIB->createArrayType(128, 64, getLongDI(),
+                                        DIB->getOrCreateArray(Sub));
+    UserSymbolIds = createMap(STAPC_USYM_MAP, MapHash, UserSymbolEntries, Pair,
+                              getLongDI(), 16, 8);
+    UserSymbolKeys = createMap(STAPC_USYM_KEYS_MAP, MapArray,
+                               UserSymbolEntries, getIntDI(), Pair, 4, 16);
+    UserSymbolNext = createDataVar(
+        "stapc_usym_next", Type::getInt64Ty(Ctx),
+        ConstantInt::get(Type::getInt64Ty(Ctx), 0), ".bss", getLongDI(), false);
+  }
+  return {UserSymbolIds, UserSymbolKeys, UserSymbolNext};
 }

@@ -16,6 +16,7 @@
 #include "llvm/IR/Module.h"
 
 #include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,11 @@ public:
   static llvm::StringRef renderingOf(TypeKind T);
   /// STAPC_KSTACK_MAP or STAPC_USTACK_MAP, created on first use.
   llvm::GlobalVariable *getStackMap(bool User);
+  /// STAPC_USYM_MAP, STAPC_USYM_KEYS_MAP and the id counter, created on
+  /// first use (CGSymbols.cpp).
+  std::tuple<llvm::GlobalVariable *, llvm::GlobalVariable *,
+             llvm::GlobalVariable *>
+  getUserSymbolTables();
   unsigned addError(SMLoc Loc, llvm::StringRef Message);
   /// Register how the loader labels a HIST record's buckets; returns its id.
   unsigned addHistogram(const HistogramSpec &H);
@@ -223,6 +229,8 @@ private:
   /// Per format: its `render` lines' "ARG KIND" words, ';'-separated.
   std::vector<std::string> FormatRenders;
   llvm::GlobalVariable *StackMaps[2] = {nullptr, nullptr};
+  llvm::GlobalVariable *UserSymbolIds = nullptr, *UserSymbolKeys = nullptr,
+                       *UserSymbolNext = nullptr;
   /// Set by emitUnreadGlobalLines when a global line has a render kind.
   bool UnreadGlobalsRender = false;
   std::vector<std::string> ErrorMessages;

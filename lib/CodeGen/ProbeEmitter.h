@@ -258,6 +258,8 @@ public:
   void emitStackCapture();
   /// Whether builtin ID sends a record (print_backtrace and friends).
   static bool printsSymbols(BuiltinID ID);
+  /// usymname()'s value: the id of (Addr, this process).
+  llvm::Value *emitUserSymbolId(llvm::Value *Addr, SMLoc Loc);
   Home KernelStackHome, UserStackHome;
 
   // CGRegex.cpp: `=~`, `!~`, matched(), matched_str(), ngroups().

@@ -213,6 +213,7 @@ bool Session::setupOutput() {
     return M ? bpf_map__fd(M) : -1;
   };
   Sym.setStackMaps(FdOf(STAPC_KSTACK_MAP), FdOf(STAPC_USTACK_MAP));
+  Sym.setUserSymbolKeys(FdOf(STAPC_USYM_KEYS_MAP));
   Reader->setSymbolizer(&Sym);
   Bss.attach(Obj.get());
   bpf_map *Map = bpf_object__find_map_by_name(Obj.get(), STAPC_RINGBUF_MAP);

@@ -28,6 +28,8 @@ std::optional<Rendering> parseRendering(std::string_view Word) {
       {"ustack-hex", Rendering::UStackHex},
       {"ustack-brief", Rendering::UStackBrief},
       {"ustack-full", Rendering::UStackFull},
+      {"usymname", Rendering::USymName},
+      {"usymdata", Rendering::USymData},
   };
   for (const auto &[W, R] : Words)
     if (W == Word)
@@ -119,6 +121,19 @@ std::string Symbolizer::renderStack(Rendering R, int64_t V) {
   return Out;
 }
 
+/// A usymname()/usymdata() id: its (address, process) from the keys map.
+std::string Symbolizer::userSymbol(Rendering R, int64_t Id) {
+  uint64_t Pair[2] = {0, 0}; // {address, tgid}
+  uint32_t Key = uint32_t(Id);
+  if (Id < 0 || UserSymbolKeysFd < 0 ||
+      bpf_map_lookup_elem(UserSymbolKeysFd, &Key, Pair))
+    return "";
+  if (R == Rendering::USymData)
+    return symbolData(true, uint32_t(Pair[1]), Pair[0]);
+  std::optional<SymbolHit> H = User.lookup(uint32_t(Pair[1]), Pair[0]);
+  return H && !H->Name.empty() ? H->Name : hex(Pair[0]);
+}
+
 std::string Symbolizer::render(Rendering R, int64_t V) {
   switch (R) {
   case Rendering::None:
@@ -129,6 +144,9 @@ std::string Symbolizer::render(Rendering R, int64_t V) {
   }
   case Rendering::SymData:
     return symbolData(false, 0, uint64_t(V));
+  case Rendering::USymName:
+  case Rendering::USymData:
+    return userSymbol(R, V);
   default:
     return renderStack(R, V);
   }

@@ -15,6 +15,8 @@ constexpr TypeKind KStack = TypeKind::KStack;
 constexpr TypeKind UStack = TypeKind::UStack;
 constexpr TypeKind KStackText = TypeKind::KStackText;
 constexpr TypeKind UStackText = TypeKind::UStackText;
+constexpr TypeKind USymName = TypeKind::USymName;
+constexpr TypeKind USymData = TypeKind::USymData;
 constexpr bool Variadic = true;
 constexpr bool None = false;
 

@@ -25,7 +25,8 @@ std::string formattedLaterHint(TypeKind T) {
   if (T == TypeKind::UStack)
     Text += ", print_ustack";
   Text += ") or keep it as an array key or value";
-  if (T == TypeKind::SymName || T == TypeKind::SymData)
+  if (T == TypeKind::SymName || T == TypeKind::SymData ||
+      T == TypeKind::USymName || T == TypeKind::USymData)
     Text += "; to compare or build text, use the address (a long)";
   return Text;
 }

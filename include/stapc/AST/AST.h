@@ -49,6 +49,8 @@ enum class TypeKind : uint8_t {
   UStack,    ///< ubacktrace(): (tgid << 32) | user stack id
   KStackText, ///< sprint_backtrace(), sprint_stack(bt): a kernel stack id
   UStackText, ///< sprint_ubacktrace(), sprint_ustack(bt): as UStack
+  USymName,  ///< usymname(addr): an id for (process, address)
+  USymData,  ///< usymdata(addr): the same
 };
 
 /// Whether T is a string that the loader makes when it is printed.

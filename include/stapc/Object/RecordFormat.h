@@ -82,6 +82,13 @@ typedef int64_t stapc_s64;
 #define STAPC_USTACK_TGID(v) ((stapc_u32)((stapc_u64)(v) >> 32))
 #define STAPC_USTACK_ID(v) ((stapc_u32)(v))
 
+/* usymname()/usymdata() values are ids of (address, process) pairs:
+ * STAPC_USYM_MAP (hash, key {u64 address, u64 tgid}, value u64 id) gives
+ * each distinct pair one, STAPC_USYM_KEYS_MAP (array, key u32 id, value
+ * the same {address, tgid}) maps it back for the loader. */
+#define STAPC_USYM_MAP "stapc_usyms"
+#define STAPC_USYM_KEYS_MAP "stapc_usym_keys"
+
 /* First word of the metadata text. */
 #define STAPC_META_MAGIC "stapc-meta"
 

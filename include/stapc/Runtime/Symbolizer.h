@@ -32,6 +32,8 @@ enum class Rendering : uint8_t {
   UStackHex,   ///< "ustack-hex": the same for ubacktrace() values
   UStackBrief, ///< "ustack-brief"
   UStackFull,  ///< "ustack-full"
+  USymName,    ///< "usymname": a user symbol's name, or the address in hex
+  USymData,    ///< "usymdata": name+0xOFF/0xSIZE [path]
 };
 
 /// The rendering a `render` word names, or nullopt.
@@ -94,6 +96,8 @@ public:
     StackFds[0] = KernelFd;
     StackFds[1] = UserFd;
   }
+  /// The object's STAPC_USYM_KEYS_MAP (-1 if absent).
+  void setUserSymbolKeys(int Fd) { UserSymbolKeysFd = Fd; }
   /// The text of V shown as R.
   std::string render(Rendering R, int64_t V);
   /// Backtraces printed empty because the stack map had no room for them.
@@ -107,7 +111,9 @@ private:
   void dropProbeFrames(std::vector<uint64_t> &Frames);
   std::string symbolData(bool User, uint32_t Pid, uint64_t Addr);
   std::string renderStack(Rendering R, int64_t V);
+  std::string userSymbol(Rendering R, int64_t Id);
   int StackFds[2] = {-1, -1};
+  int UserSymbolKeysFd = -1;
   unsigned LostStacks = 0;
 };
 
