@@ -271,3 +271,17 @@ TEST(ObjectMetaTest, MalformedGlobalLines) {
   EXPECT_EQ(errorOf("stapc-meta 1\nglobal x long map g_x stats\n"),
             "line 2: bad key type 'stats' of global 'x'");
 }
+
+TEST(ObjectMetaTest, RenderLines) {
+  auto M = parse("stapc-meta 2\nformat 0 \"%s %s\"\nrender 0 1 kstack-full\n"
+                 "global g symname map g_g ustack-hex\n");
+  ASSERT_TRUE(M);
+  ASSERT_EQ(M->Renders[0].size(), 1u);
+  EXPECT_EQ(M->Renders[0][0].first, 1u);
+  EXPECT_EQ(M->Renders[0][0].second, Rendering::KStackFull);
+  ASSERT_EQ(M->Globals.size(), 1u);
+  EXPECT_EQ(M->Globals[0].Value.Render, Rendering::SymName);
+  EXPECT_EQ(M->Globals[0].Keys[0].Render, Rendering::UStackHex);
+  EXPECT_EQ(errorOf("stapc-meta 2\nrender 0 0 nonsense\n"),
+            "line 2: expected 'render ID ARG KIND' with a known KIND");
+}
