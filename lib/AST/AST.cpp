@@ -89,6 +89,14 @@ StringRef spelling(TypeKind T) {
   case TypeKind::String: return "string";
   case TypeKind::Stats: return "stats";
   case TypeKind::Void: return "void";
+  case TypeKind::SymName: return "symname() result";
+  case TypeKind::SymData: return "symdata() result";
+  case TypeKind::KStack: return "backtrace() result";
+  case TypeKind::UStack: return "ubacktrace() result";
+  case TypeKind::KStackText: return "sprint_backtrace() result";
+  case TypeKind::UStackText: return "sprint_ubacktrace() result";
+  case TypeKind::USymName: return "usymname() result";
+  case TypeKind::USymData: return "usymdata() result";
   }
   llvm_unreachable("bad type");
 }

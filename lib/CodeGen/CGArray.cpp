@@ -27,7 +27,7 @@ void ProbeEmitter::endKey(Value *Key) {
 /// first because the kernel hashes every byte of the key.
 Value *ProbeEmitter::buildKey(const GlobalStorage &S, ArrayRef<Expr *> Keys) {
   bool AllLong = llvm::all_of(S.Keys, [](const SlotLayout &K) {
-    return K.Ty == TypeKind::Long;
+    return K.Ty != TypeKind::String; // formatted-later keys are longs
   });
   Value *Buf;
   if (AllLong && S.KeySize <= 72) {

@@ -116,6 +116,25 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
     // BPF cannot read the cycle counter; a free-running nanosecond
     // counter serves the same use (differences on one CPU).
     return B.createHelperCall(BPFHelper::KtimeGetNs, I64, {}, "cycles");
+  case BuiltinID::Symname:
+  case BuiltinID::Symdata:
+  case BuiltinID::Backtrace:
+  case BuiltinID::Ubacktrace:
+  case BuiltinID::PrintBacktrace:
+  case BuiltinID::PrintUbacktrace:
+  case BuiltinID::SprintBacktrace:
+  case BuiltinID::SprintUbacktrace:
+  case BuiltinID::PrintStack:
+  case BuiltinID::PrintSyms:
+  case BuiltinID::SprintStack:
+  case BuiltinID::SprintSyms:
+  case BuiltinID::PrintUstack:
+  case BuiltinID::PrintUsyms:
+  case BuiltinID::SprintUstack:
+  case BuiltinID::SprintUsyms:
+  case BuiltinID::Usymname:
+  case BuiltinID::Usymdata:
+    return emitSymbolBuiltin(E, ID);
   case BuiltinID::Ppfunc:
   case BuiltinID::Probefunc:
     return CGM.getStringConstant(functionOfProbePoint(Probe.PP));
@@ -197,7 +216,10 @@ Value *ProbeEmitter::emitUserCall(FunctionCall *E) {
   LLVMContext &C = B.getContext();
   BasicBlock *Return = BasicBlock::Create(C, ("ret." + F->getName()).str(), Fn);
   Home Result;
-  if (F->ReturnType == TypeKind::String || F->ReturnType == TypeKind::Long) {
+  // Formatted-later values are longs in BPF.
+  bool LongResult = F->ReturnType == TypeKind::Long ||
+                    isFormattedLater(F->ReturnType);
+  if (F->ReturnType == TypeKind::String || LongResult) {
     Result = allocHome(F->ReturnType, "retval");
     if (F->ReturnType == TypeKind::String)
       B.CreateStore(B.getInt8(0), addressOf(Result));
@@ -210,7 +232,7 @@ Value *ProbeEmitter::emitUserCall(FunctionCall *E) {
   B.CreateBr(Return);
   B.SetInsertPoint(Return);
   Frames.pop_back();
-  if (F->ReturnType == TypeKind::Long)
+  if (LongResult)
     return B.CreateLoad(B.getInt64Ty(), addressOf(Result));
   if (F->ReturnType == TypeKind::String)
     return addressOf(Result);

@@ -9,6 +9,9 @@
 //   global NAME stats map MAP                      scalar statistic
 //   global NAME long|string:N|stats map MAP KEY... array, KEY = long|string:N
 //
+// A formatted-later value (symname(), backtrace()...) is a long whose word
+// is its `render` kind instead (symname, kstack-hex, ...).
+//
 // N is the bytes a string occupies in storage (MAXSTRINGLEN rounded up to
 // 8); see docs/ObjectFormat.md.
 //
@@ -21,13 +24,18 @@
 using namespace stapc;
 using namespace llvm;
 
-static std::string slotWord(const SlotLayout &L) {
+static std::string slotWord(const SlotLayout &L, bool &Renders) {
   switch (L.Ty) {
   case TypeKind::String:
     return "string:" + std::to_string(L.Size);
   case TypeKind::Stats:
     return "stats";
   default:
+    // A formatted-later value: a long the loader renders (CGSymbols.cpp).
+    if (isFormattedLater(L.Ty)) {
+      Renders = true;
+      return CodeGenModule::renderingOf(L.Ty).str();
+    }
     return "long";
   }
 }
@@ -38,7 +46,7 @@ void CodeGenModule::emitUnreadGlobalLines(raw_ostream &OS) {
     if (It == Globals.end())
       continue; // no storage: never used after all
     const GlobalStorage &S = It->second;
-    OS << "global " << G->getName() << " " << slotWord(S.Value) << " ";
+    OS << "global " << G->getName() << " " << slotWord(S.Value, UnreadGlobalsRender) << " ";
     if (!S.IsArray && !S.IsStats) {
       // ".bss" -> "bss": the loader finds SYMBOL in that section's DATASEC.
       OS << S.GV->getSection().drop_front() << " " << S.GV->getName() << "\n";
@@ -46,7 +54,7 @@ void CodeGenModule::emitUnreadGlobalLines(raw_ostream &OS) {
     }
     OS << "map " << S.GV->getName();
     for (const SlotLayout &K : S.Keys)
-      OS << " " << slotWord(K);
+      OS << " " << slotWord(K, UnreadGlobalsRender);
     OS << "\n";
   }
 }

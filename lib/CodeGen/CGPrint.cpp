@@ -138,7 +138,10 @@ bool ProbeEmitter::emitFormatArgs(FunctionCall *E, StringRef Format,
     return false;
   }
   for (size_t I = 0; I < Args.size(); ++I) {
-    if (Args[I]->getType() != Kinds[I]) {
+    // %s prints a formatted-later value too: the loader makes its text.
+    bool LaterText = Kinds[I] == TypeKind::String &&
+                     isFormattedLater(Args[I]->getType());
+    if (Args[I]->getType() != Kinds[I] && !LaterText) {
       CGM.getDiags().error(Args[I]->getLoc(),
                            "format conversion " + Twine(I + 1) + " takes a " +
                                spelling(Kinds[I]) + ", this is a " +
@@ -160,6 +163,7 @@ void ProbeEmitter::emitPrint(FunctionCall *E, StringRef Format,
   // bytes at their address (the loader cannot read kernel memory).
   SmallVector<TypeKind, 8> Types;
   SmallVector<Value *, 8> Lengths;
+  SmallVector<CodeGenModule::FormatRender, 2> Renders;
   runtime::Format F = runtime::Format::parse({Format.data(), Format.size()});
   size_t Next = 0;
   for (const runtime::FormatPiece &P : F.pieces()) {
@@ -176,6 +180,14 @@ void ProbeEmitter::emitPrint(FunctionCall *E, StringRef Format,
     if (P.Precision == runtime::FromArgument)
       Prec = emitStarPrecision(B, TakeLong());
     bool Memory = P.Conversion == 'm' || P.Conversion == 'M';
+    TypeKind ArgType = Args[Next]->getType();
+    if (P.Conversion == 's' && isFormattedLater(ArgType)) {
+      Renders.push_back({unsigned(Types.size()), CGM.renderingOf(ArgType)});
+      Types.push_back(TypeKind::Long);
+      Lengths.push_back(nullptr);
+      ++Next;
+      continue;
+    }
     Types.push_back(P.Conversion == 's' || Memory ? TypeKind::String
                                                   : TypeKind::Long);
     Lengths.push_back(nullptr);
@@ -188,14 +200,15 @@ void ProbeEmitter::emitPrint(FunctionCall *E, StringRef Format,
     }
     ++Next;
   }
-  emitRecord(STAPC_REC_PRINTF, CGM.addFormat(Format), Values, Types, Lengths);
+  emitRecord(STAPC_REC_PRINTF, CGM.addFormat(Format, Renders), Values, Types,
+             Lengths);
 }
 
 /// print, println, printd, printdln, printf, log: all become one record
 /// with a format built here.
 void ProbeEmitter::emitPrintFamily(FunctionCall *E, BuiltinID ID) {
   ArrayRef<Expr *> Args = E->getArgs();
-  auto Conv = [](Expr *A) { return A->getType() == TypeKind::String ? "%s" : "%d"; };
+  auto Conv = [](Expr *A) { return printsAsText(A->getType()) ? "%s" : "%d"; };
   std::string Fmt;
   switch (ID) {
   case BuiltinID::Printf: {
@@ -262,10 +275,20 @@ Value *ProbeEmitter::emitSprintFamily(FunctionCall *E, BuiltinID ID) {
     Args = Args.drop_front();
   } else {
     for (Expr *A : Args)
-      Fmt += A->getType() == TypeKind::String ? "%s" : "%d";
+      Fmt += printsAsText(A->getType()) ? "%s" : "%d";
     if (ID == BuiltinID::Sprintln)
       Fmt += "\n";
   }
+  for (Expr *A : Args)
+    if (isFormattedLater(A->getType())) {
+      CGM.getDiags().error(
+          A->getLoc(), E->getName() + " cannot format a " +
+                           spelling(A->getType()) +
+                           ": its text is made by stapc-run when it is "
+                           "printed, not in the probe; print it with printf "
+                           "instead, or keep it as an array key or value");
+      return CGM.getStringConstant("");
+    }
   SmallVector<Value *, 8> Values;
   if (!emitFormatArgs(E, Fmt, Args, Values))
     return CGM.getStringConstant("");

@@ -240,6 +240,7 @@ void ProbeEmitter::emit() {
     B.CreateStore(B.getInt64(0), scratchAt(ActionsOffset));
   }
   initLocals(Probe.Locals);
+  emitStackCapture();
   emitBlock(Probe.Body);
   if (!B.GetInsertBlock()->getTerminator())
     B.CreateBr(ExitBB);
@@ -278,7 +279,8 @@ public:
       return;
     }
     if (const BuiltinInfo *B = lookupBuiltin(E->getName()))
-      if (B->Variadic || B->ID == BuiltinID::Error || B->ID == BuiltinID::Log)
+      if (B->Variadic || B->ID == BuiltinID::Error ||
+          B->ID == BuiltinID::Log || ProbeEmitter::printsSymbols(B->ID))
         Found = true;
   }
   void visitSymbolRef(SymbolRef *E) {

@@ -393,8 +393,17 @@ static unsigned internString(std::vector<std::string> &Table, std::string S) {
   return Table.size() - 1;
 }
 
-unsigned CodeGenModule::addFormat(StringRef Fmt) {
-  return internString(Formats, Fmt.str());
+unsigned CodeGenModule::addFormat(StringRef Fmt,
+                                  ArrayRef<FormatRender> Renders) {
+  std::string RenderWords;
+  for (const FormatRender &R : Renders)
+    RenderWords += std::to_string(R.Arg) + " " + R.Kind.str() + ";";
+  for (size_t I = 0; I < Formats.size(); ++I)
+    if (Formats[I] == Fmt && FormatRenders[I] == RenderWords)
+      return I;
+  Formats.push_back(Fmt.str());
+  FormatRenders.push_back(std::move(RenderWords));
+  return Formats.size() - 1;
 }
 
 unsigned CodeGenModule::addError(SMLoc Loc, StringRef Message) {
@@ -423,18 +432,32 @@ unsigned CodeGenModule::addHistogram(const HistogramSpec &H) {
 void CodeGenModule::emitMetadata() {
   std::string Text;
   raw_string_ostream OS(Text);
-  OS << "stapc-meta " << STAPC_FORMAT_VERSION << "\n";
+  std::string GlobalLines;
+  raw_string_ostream GOS(GlobalLines);
+  emitUnreadGlobalLines(GOS);
+  GOS.flush();
+  // Version 2 only for objects that need it (render kinds), so that older
+  // loaders still run the rest.
+  bool Renders = llvm::any_of(FormatRenders,
+                              [](const std::string &R) { return !R.empty(); }) ||
+                 UnreadGlobalsRender;
+  OS << "stapc-meta "
+     << (Renders ? STAPC_FORMAT_VERSION : STAPC_FORMAT_VERSION_MIN) << "\n";
   for (const std::string &L : ProbeLines)
     OS << L << "\n";
   for (size_t I = 0; I < Formats.size(); ++I)
     OS << "format " << I << " " << quote(Formats[I]) << "\n";
+  for (size_t I = 0; I < Formats.size(); ++I)
+    for (StringRef Words : split(FormatRenders[I], ';'))
+      if (!Words.empty())
+        OS << "render " << I << " " << Words << "\n";
   for (size_t I = 0; I < ErrorMessages.size(); ++I)
     OS << "error " << I << " " << quote(ErrorMessages[I]) << "\n";
   for (const std::string &L : HistLines)
     OS << L << "\n";
   if (Opts.MaxErrors)
     OS << "maxerrors " << Opts.MaxErrors << "\n";
-  emitUnreadGlobalLines(OS);
+  OS << GlobalLines;
   OS.flush();
   Constant *Init = ConstantDataArray::getString(Ctx, Text, true);
   auto *GV = new GlobalVariable(*M, Init->getType(), true,

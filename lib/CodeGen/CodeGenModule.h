@@ -16,6 +16,7 @@
 #include "llvm/IR/Module.h"
 
 #include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -82,8 +83,25 @@ public:
 
   const GlobalStorage &getGlobal(const VarDecl *V) const;
 
+  /// A printf argument the loader renders: argument Arg (in payload
+  /// order) is a formatted-later long shown as Kind (a `render` line).
+  struct FormatRender {
+    unsigned Arg;
+    llvm::StringRef Kind;
+  };
   /// Register a printf format / runtime error message; returns its id.
-  unsigned addFormat(llvm::StringRef Fmt);
+  unsigned addFormat(llvm::StringRef Fmt,
+                     llvm::ArrayRef<FormatRender> Renders = {});
+  /// The `render` kind a formatted-later value of type T prints as with
+  /// %s (CGSymbols.cpp).
+  static llvm::StringRef renderingOf(TypeKind T);
+  /// STAPC_KSTACK_MAP or STAPC_USTACK_MAP, created on first use.
+  llvm::GlobalVariable *getStackMap(bool User);
+  /// STAPC_USYM_MAP, STAPC_USYM_KEYS_MAP and the id counter, created on
+  /// first use (CGSymbols.cpp).
+  std::tuple<llvm::GlobalVariable *, llvm::GlobalVariable *,
+             llvm::GlobalVariable *>
+  getUserSymbolTables();
   unsigned addError(SMLoc Loc, llvm::StringRef Message);
   /// Register how the loader labels a HIST record's buckets; returns its id.
   unsigned addHistogram(const HistogramSpec &H);
@@ -212,6 +230,13 @@ private:
   llvm::StringMap<std::unique_ptr<RegexCode>> Regexes;
 
   std::vector<std::string> Formats;
+  /// Per format: its `render` lines' "ARG KIND" words, ';'-separated.
+  std::vector<std::string> FormatRenders;
+  llvm::GlobalVariable *StackMaps[2] = {nullptr, nullptr};
+  llvm::GlobalVariable *UserSymbolIds = nullptr, *UserSymbolKeys = nullptr,
+                       *UserSymbolNext = nullptr;
+  /// Set by emitUnreadGlobalLines when a global line has a render kind.
+  bool UnreadGlobalsRender = false;
   std::vector<std::string> ErrorMessages;
   std::vector<std::string> ProbeLines;
   std::vector<std::string> HistLines;

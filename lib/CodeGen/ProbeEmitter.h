@@ -254,6 +254,17 @@ public:
   // CGProcfs.cpp: a procfs probe's `$value` (as Sema desugared it).
   llvm::Value *emitProcfsValue(FunctionCall *E, BuiltinID ID);
 
+  // CGSymbols.cpp: symname(), backtrace() and their family, whose values
+  // the loader formats when they are printed.
+  llvm::Value *emitSymbolBuiltin(FunctionCall *E, BuiltinID ID);
+  /// In the prologue: take the stacks the probe's code uses.
+  void emitStackCapture();
+  /// Whether builtin ID sends a record (print_backtrace and friends).
+  static bool printsSymbols(BuiltinID ID);
+  /// usymname()'s value: the id of (Addr, this process).
+  llvm::Value *emitUserSymbolId(llvm::Value *Addr, SMLoc Loc);
+  Home KernelStackHome, UserStackHome;
+
   // CGRegex.cpp: `=~`, `!~`, matched(), matched_str(), ngroups().
   llvm::Value *emitRegexMatch(BinaryExpr *E);
   llvm::Value *emitMatchResult(FunctionCall *E, BuiltinID ID);

@@ -46,7 +46,10 @@ StatSummary combineCpus(std::span<const char> Bytes) {
 std::string quoted(const std::string &S) { return "\"" + S + "\""; }
 
 std::string formatSlot(const SlotType &T, const SlotValue &V) {
-  return T.K == SlotType::String ? quoted(V.Str) : std::to_string(V.Long);
+  // A rendered long (a symbol, a backtrace) is text, as in stap.
+  return T.K == SlotType::String || T.Render != Rendering::None
+             ? quoted(V.Str)
+             : std::to_string(V.Long);
 }
 
 /// ` @count=N @min=... @avg=...`, or stap's ` @count=0x0` when empty.

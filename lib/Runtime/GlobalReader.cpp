@@ -106,8 +106,14 @@ bool GlobalReader::readMap(std::vector<GlobalElement> &Out) {
   return true;
 }
 
+/// Fills in the text of V when T is a formatted-later column.
+static void render(const SlotType &T, SlotValue &V, Symbolizer &Sym) {
+  if (T.Render != Rendering::None)
+    V.Str = Sym.render(T.Render, V.Long);
+}
+
 bool printUnreadGlobals(bpf_object *Obj, const ObjectMeta &Meta, std::FILE *Out,
-                        std::FILE *Err) {
+                        std::FILE *Err, Symbolizer &Sym) {
   bool OK = true;
   for (const GlobalVarDecl &G : Meta.Globals) {
     GlobalReader R(Obj, G);
@@ -117,6 +123,11 @@ bool printUnreadGlobals(bpf_object *Obj, const ObjectMeta &Meta, std::FILE *Out,
                    R.Error.c_str());
       OK = false;
       continue;
+    }
+    for (GlobalElement &E : Elements) {
+      for (size_t I = 0; I < E.Keys.size() && I < G.Keys.size(); ++I)
+        render(G.Keys[I], E.Keys[I], Sym);
+      render(G.Value, E.Value, Sym);
     }
     std::string Text = formatGlobal(G, std::move(Elements));
     std::fwrite(Text.data(), 1, Text.size(), Out);

@@ -15,8 +15,9 @@ namespace stapc::runtime {
 /// ran, once nothing is attached any more. A global that cannot be read
 /// (missing or mis-sized map or variable) gets a warning on Err and the
 /// others still print; returns false if that happened.
+/// Sym renders the formatted-later columns (symbols, backtraces).
 bool printUnreadGlobals(bpf_object *Obj, const ObjectMeta &Meta, std::FILE *Out,
-                        std::FILE *Err);
+                        std::FILE *Err, Symbolizer &Sym);
 
 } // namespace stapc::runtime
 

@@ -3,7 +3,7 @@
 // Line-oriented: a keyword, space-separated fields, and at most one
 // double-quoted string at the end of the line. Unknown keywords are
 // skipped so that newer compilers can add lines older loaders ignore; a
-// version other than STAPC_FORMAT_VERSION is refused.
+// version outside STAPC_FORMAT_VERSION_MIN..STAPC_FORMAT_VERSION is refused.
 //
 //===----------------------------------------------------------------------===//
 #include "stapc/Runtime/ObjectMeta.h"
@@ -114,6 +114,7 @@ private:
   bool parseTable(const LineFields &F, std::map<uint32_t, Format> &Table);
   bool parseHistogram(const LineFields &F);
   bool parseGlobal(const LineFields &F);
+  bool parseRender(const LineFields &F);
   bool parseAlternative(const LineFields &F);
   bool fail(std::string Msg) {
     Error = "line " + std::to_string(LineNo) + ": " + std::move(Msg);
@@ -163,9 +164,10 @@ bool MetaParser::parseLine(const LineFields &F) {
     if (F.Words.size() != 2 || F.Words[0] != STAPC_META_MAGIC || F.Quoted ||
         !parseNumber(F.Words[1], V))
       return fail("expected '" STAPC_META_MAGIC " VERSION' as the first line");
-    if (V != STAPC_FORMAT_VERSION)
+    if (V < STAPC_FORMAT_VERSION_MIN || V > STAPC_FORMAT_VERSION)
       return fail("unsupported object format version " + std::to_string(V) +
-                  " (this stapc-run reads version " +
+                  " (this stapc-run reads versions " +
+                  std::to_string(STAPC_FORMAT_VERSION_MIN) + " to " +
                   std::to_string(STAPC_FORMAT_VERSION) + ")");
     Meta.Version = V;
     return true;
@@ -182,6 +184,8 @@ bool MetaParser::parseLine(const LineFields &F) {
     return parseHistogram(F);
   if (F.Words[0] == "global")
     return parseGlobal(F);
+  if (F.Words[0] == "render")
+    return parseRender(F);
   if (F.Words[0] == "alternative")
     return parseAlternative(F);
   if (F.Words[0] == "maxerrors") {
@@ -342,10 +346,27 @@ bool MetaParser::parseHistogram(const LineFields &F) {
   return true;
 }
 
-/// `long`, `stats` or `string:N` (N a positive multiple of 8).
+/// `render ID ARG KIND`: argument ARG of format ID is a long shown as KIND.
+bool MetaParser::parseRender(const LineFields &F) {
+  uint32_t Id = 0;
+  unsigned Arg = 0;
+  std::optional<Rendering> R;
+  if (F.Quoted || F.Words.size() != 4 || !parseNumber(F.Words[1], Id) ||
+      !parseNumber(F.Words[2], Arg) || !(R = parseRendering(F.Words[3])))
+    return fail("expected 'render ID ARG KIND' with a known KIND");
+  Meta.Renders[Id].push_back({Arg, *R});
+  return true;
+}
+
+/// `long`, `stats`, `string:N` (N a positive multiple of 8), or a render
+/// kind (a long shown as text).
 static bool parseSlotType(std::string_view W, SlotType &T) {
   if (W == "long") {
     T = {SlotType::Long, 8};
+    return true;
+  }
+  if (std::optional<Rendering> R = parseRendering(W)) {
+    T = {SlotType::Long, 8, *R};
     return true;
   }
   if (W == "stats") {

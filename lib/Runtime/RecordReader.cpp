@@ -82,12 +82,42 @@ void RecordReader::handlePrintf(uint32_t Id, std::span<const char> Record) {
     return;
   }
   std::string Why;
-  auto Args = decodeArguments(Record, It->second.argumentKinds(), Why);
+  std::vector<std::string> Texts;
+  auto Args = decodePrintf(Id, It->second, Record, Texts, Why);
   if (!Args) {
     malformed("format " + std::to_string(Id) + ": " + Why);
     return;
   }
   It->second.format(*Args, Pending);
+}
+
+std::optional<std::vector<FormatArg>>
+RecordReader::decodePrintf(uint32_t Id, const Format &F,
+                           std::span<const char> Record,
+                           std::vector<std::string> &Texts, std::string &Why) {
+  auto R = Meta.Renders.find(Id);
+  if (R == Meta.Renders.end())
+    return decodeArguments(Record, F.argumentKinds(), Why);
+  // A rendered argument travels as a long but prints with %s.
+  std::vector<ArgKind> Kinds = F.argumentKinds();
+  for (auto [Arg, Kind] : R->second) {
+    if (Arg >= Kinds.size() || Kinds[Arg] != ArgKind::String) {
+      Why = "render line names argument " + std::to_string(Arg) +
+            ", which is not a %s conversion";
+      return std::nullopt;
+    }
+    Kinds[Arg] = ArgKind::Long;
+  }
+  auto Args = decodeArguments(Record, Kinds, Why);
+  if (!Args)
+    return Args;
+  Texts.reserve(R->second.size()); // the views below must stay valid
+  for (auto [Arg, Kind] : R->second) {
+    int64_t V = (*Args)[Arg].Long;
+    Texts.push_back(Sym ? Sym->render(Kind, V) : std::to_string(V));
+    (*Args)[Arg] = FormatArg::ofString(Texts.back());
+  }
+  return Args;
 }
 
 void RecordReader::handleHistogram(uint32_t Id, std::span<const char> Record) {

@@ -131,6 +131,7 @@ private:
   std::unique_ptr<ring_buffer, RingBufferFreer> Ring;
   std::FILE *Out = stdout;
   std::unique_ptr<RecordReader> Reader;
+  Symbolizer Sym;
   BssGlobals Bss;
   AttachedProbes Attached;
   KernelFunctionChoice KernelFunctions;
@@ -216,6 +217,13 @@ bool Session::setupOutput() {
     }
   }
   Reader = std::make_unique<RecordReader>(Meta, Out, stderr);
+  auto FdOf = [&](const char *Name) {
+    bpf_map *M = bpf_object__find_map_by_name(Obj.get(), Name);
+    return M ? bpf_map__fd(M) : -1;
+  };
+  Sym.setStackMaps(FdOf(STAPC_KSTACK_MAP), FdOf(STAPC_USTACK_MAP));
+  Sym.setUserSymbolKeys(FdOf(STAPC_USYM_KEYS_MAP));
+  Reader->setSymbolizer(&Sym);
   Bss.attach(Obj.get());
   bpf_map *Map = bpf_object__find_map_by_name(Obj.get(), STAPC_RINGBUF_MAP);
   if (!Map) // An object that never prints needs no ring buffer.
@@ -287,7 +295,7 @@ void Session::printGlobals() {
   // display probes run.
   if (tooManyErrors() || Meta.Globals.empty())
     return;
-  printUnreadGlobals(Obj.get(), Meta, Out, stderr);
+  printUnreadGlobals(Obj.get(), Meta, Out, stderr, Sym);
 }
 
 bool Session::attachProbes() {
@@ -455,6 +463,10 @@ int Session::finish() {
   if (uint64_t Skipped = Bss.skipped())
     std::fprintf(stderr, "WARNING: Number of skipped probes: %llu\n",
                  static_cast<unsigned long long>(Skipped));
+  if (unsigned Stacks = Sym.lostStacks())
+    std::fprintf(stderr,
+                 "WARNING: %u printed backtraces were empty: the stack map had "
+                 "no room for them\n", Stacks);
   if (Reader->malformedCount())
     std::fprintf(stderr, "WARNING: %u malformed output records were skipped\n",
                  Reader->malformedCount());

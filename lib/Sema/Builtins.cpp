@@ -9,6 +9,14 @@ namespace {
 constexpr TypeKind Long = TypeKind::Long;
 constexpr TypeKind String = TypeKind::String;
 constexpr TypeKind Void = TypeKind::Void;
+constexpr TypeKind SymName = TypeKind::SymName;
+constexpr TypeKind SymData = TypeKind::SymData;
+constexpr TypeKind KStack = TypeKind::KStack;
+constexpr TypeKind UStack = TypeKind::UStack;
+constexpr TypeKind KStackText = TypeKind::KStackText;
+constexpr TypeKind UStackText = TypeKind::UStackText;
+constexpr TypeKind USymName = TypeKind::USymName;
+constexpr TypeKind USymData = TypeKind::USymData;
 constexpr bool Variadic = true;
 constexpr bool None = false;
 

@@ -13,6 +13,24 @@ using namespace stapc;
 
 namespace {
 
+/// Why a formatted-later value has no text in the probe, and what to do.
+std::string formattedLaterHint(TypeKind T) {
+  std::string Source = spelling(T).str();
+  Source.resize(Source.find(' ')); // "symname()"
+  std::string Text = "; the text of " + Source + " is made by stapc-run when "
+                     "it is printed, so the probe cannot use it as a string: "
+                     "print it (print, printf \"%s\"";
+  if (T == TypeKind::KStack)
+    Text += ", print_stack";
+  if (T == TypeKind::UStack)
+    Text += ", print_ustack";
+  Text += ") or keep it as an array key or value";
+  if (T == TypeKind::SymName || T == TypeKind::SymData ||
+      T == TypeKind::USymName || T == TypeKind::USymData)
+    Text += "; to compare or build text, use the address (a long)";
+  return Text;
+}
+
 class TypeInference : public RecursiveVisitor<TypeInference> {
 public:
   TypeInference(SemaImpl &S, FunctionDecl *Fn) : S(S), Fn(Fn) {}
@@ -29,8 +47,20 @@ public:
       return;
     }
     if (Report && firstAt(Loc))
-      S.Diags.error(Loc, "semantic error: type mismatch: " + What + " is " +
-                             spelling(Slot) + ", used as " + spelling(T));
+      S.Diags.error(Loc, mismatch(What + " is " + spelling(Slot) +
+                                      ", used as " + spelling(T),
+                                  Slot, T));
+  }
+
+  /// A type mismatch message; a formatted-later value used as a string
+  /// says why its text is missing and what to do instead.
+  static std::string mismatch(const llvm::Twine &Msg, TypeKind A, TypeKind B) {
+    std::string Text = ("semantic error: type mismatch: " + Msg).str();
+    TypeKind Later = isFormattedLater(A) ? A : B;
+    TypeKind Other = Later == A ? B : A;
+    if (isFormattedLater(Later) && Other == TypeKind::String)
+      Text += formattedLaterHint(Later);
+    return Text;
   }
 
   /// One type error per source position: a clash seen from both sides of
@@ -64,9 +94,9 @@ public:
     if (Cur == TypeKind::Unknown)
       setType(E, T);
     else if (Cur != T && Report && T != TypeKind::Unknown && firstAt(E->getLoc()))
-      S.Diags.error(E->getLoc(), "semantic error: type mismatch: " + What +
-                                     " must be " + spelling(T) + ", not " +
-                                     spelling(Cur));
+      S.Diags.error(E->getLoc(), mismatch(What + " must be " + spelling(T) +
+                                              ", not " + spelling(Cur),
+                                          Cur, T));
   }
 
   void visitIntegerLiteral(IntegerLiteral *E) { setType(E, TypeKind::Long); }
@@ -205,6 +235,7 @@ public:
       expect(E->getLHS(), T, What);
       expect(E->getRHS(), T, What);
       setType(E, TypeKind::Long);
+      checkFormattedLaterComparison(E, T);
       return;
     }
     default:
@@ -213,6 +244,22 @@ public:
       setType(E, TypeKind::Long);
       return;
     }
+  }
+
+  /// Two backtraces are equal exactly when their stack ids are (the stack
+  /// map keeps one id per distinct stack); anything else would compare
+  /// numbers where stap compares text.
+  void checkFormattedLaterComparison(BinaryExpr *E, TypeKind T) {
+    if (!Report || !isFormattedLater(T))
+      return;
+    bool Equality = E->getOp() == BinaryOp::EQ || E->getOp() == BinaryOp::NE;
+    if (Equality && (T == TypeKind::KStack || T == TypeKind::UStack))
+      return;
+    if (firstAt(E->getLoc()))
+      S.Diags.error(E->getLoc(), "semantic error: cannot compare with '" +
+                                     spelling(E->getOp()) + "': its operands "
+                                     "are " + spelling(T) + "s" +
+                                     formattedLaterHint(T));
   }
 
   void visitAssignExpr(AssignExpr *E) {

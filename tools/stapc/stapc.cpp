@@ -123,6 +123,13 @@ static bool applyDefines(CompilerOptions &Opts) {
       Opts.CodeGen.MaxErrors = N;
     else if (Name == "STP_PROCFS_BUFSIZE" && Numeric && N > 0 && N <= (1u << 20))
       Opts.CodeGen.ProcfsBufSize = N;
+    else if (Name == "MAXBACKTRACE" && Numeric && N > 0 && N <= 127)
+      Opts.CodeGen.MaxBacktrace = N; // the kernel's PERF_MAX_STACK_DEPTH
+    else if (Name == "MAXBACKTRACE") {
+      llvm::errs() << "stapc: error: invalid value in -D " << D
+                   << " (MAXBACKTRACE: 1..127)\n";
+      return false;
+    }
     else if (Name == "MAXACTION" && Numeric && N > 0) {
       Opts.CodeGen.MaxAction = N;
       if (!InterruptibleSet)

@@ -98,8 +98,8 @@ TEST(ObjectMetaTest, NulPaddingAndBlankLinesAndUnknownKeywords) {
 }
 
 TEST(ObjectMetaTest, VersionErrors) {
-  EXPECT_EQ(errorOf("stapc-meta 2\n"),
-            "line 1: unsupported object format version 2 (this stapc-run reads version 1)");
+  EXPECT_EQ(errorOf("stapc-meta 3\n"),
+            "line 1: unsupported object format version 3 (this stapc-run reads versions 1 to 2)");
   EXPECT_EQ(errorOf("stapc-meta\n"), "line 1: expected 'stapc-meta VERSION' as the first line");
   EXPECT_EQ(errorOf("probe a begin 0 \"begin\"\n"),
             "line 1: expected 'stapc-meta VERSION' as the first line");
@@ -301,4 +301,18 @@ TEST(ObjectMetaTest, MalformedGlobalLines) {
             "line 2: global 'x' in a map needs key types");
   EXPECT_EQ(errorOf("stapc-meta 1\nglobal x long map g_x stats\n"),
             "line 2: bad key type 'stats' of global 'x'");
+}
+
+TEST(ObjectMetaTest, RenderLines) {
+  auto M = parse("stapc-meta 2\nformat 0 \"%s %s\"\nrender 0 1 kstack-full\n"
+                 "global g symname map g_g ustack-hex\n");
+  ASSERT_TRUE(M);
+  ASSERT_EQ(M->Renders[0].size(), 1u);
+  EXPECT_EQ(M->Renders[0][0].first, 1u);
+  EXPECT_EQ(M->Renders[0][0].second, Rendering::KStackFull);
+  ASSERT_EQ(M->Globals.size(), 1u);
+  EXPECT_EQ(M->Globals[0].Value.Render, Rendering::SymName);
+  EXPECT_EQ(M->Globals[0].Keys[0].Render, Rendering::UStackHex);
+  EXPECT_EQ(errorOf("stapc-meta 2\nrender 0 0 nonsense\n"),
+            "line 2: expected 'render ID ARG KIND' with a known KIND");
 }

@@ -193,3 +193,35 @@ TEST(RecordReaderTest, ErrorWithUnknownIdStillCounts) {
 }
 
 } // namespace
+
+namespace {
+// `render` arguments travel as longs and print as the Symbolizer's text.
+TEST(RecordReaderTest, RenderedArguments) {
+  ReaderHarness H("stapc-meta 2\nformat 0 \"[%-8s|%s|%d]\\n\"\n"
+                  "render 0 0 symname\nrender 0 1 symdata\n");
+  Symbolizer Sym;
+  Sym.Kernel.load("ffffffff81000000 T _stext\n"
+                  "ffffffff81000100 t do_work\n"
+                  "ffffffff81000180 t helper [mymod]\n"
+                  "ffffffff810001c0 D some_data\n" // data: not a function
+                  "ffffffff81000200 t after [mymod]\n");
+  H.Reader.setSymbolizer(&Sym);
+  RecordBuilder R(STAPC_REC_PRINTF, 0);
+  R.addLong(int64_t(0xffffffff81000104)).addLong(int64_t(0xffffffff81000181)).addLong(5);
+  H.Reader.handle(R.bytes());
+  RecordBuilder U(STAPC_REC_PRINTF, 0); // below every symbol: hex
+  U.addLong(0x10).addLong(0x20).addLong(6);
+  H.Reader.handle(U.bytes());
+  H.Reader.flush();
+  EXPECT_EQ(ReaderHarness::contents(H.Out),
+            "[do_work |helper+0x1/0x80 [mymod]|5]\n[0x10    |0x20|6]\n");
+}
+
+TEST(RecordReaderTest, RenderLineMustNameAStringConversion) {
+  ReaderHarness H("stapc-meta 2\nformat 0 \"%d\\n\"\nrender 0 0 symname\n");
+  RecordBuilder R(STAPC_REC_PRINTF, 0);
+  R.addLong(1);
+  H.Reader.handle(R.bytes());
+  EXPECT_EQ(H.Reader.malformedCount(), 1u);
+}
+} // namespace

@@ -30,7 +30,35 @@ class ASTContext;
 
 /// Value types of the language. Sema fills these in; the parser leaves
 /// Unknown except where the script declares a type.
-enum class TypeKind : uint8_t { Unknown, Long, String, Stats, Void };
+///
+/// The "formatted later" kinds are stap strings whose text only the loader
+/// can make (symbols, backtraces): BPF holds a compact long (an address or
+/// a stack id) and the loader renders it when it is printed. They can be
+/// stored, used as keys and printed, but their text is not available in
+/// the probe (docs/Semantics.md, "Symbols and backtraces").
+enum class TypeKind : uint8_t {
+  Unknown,
+  Long,
+  String,
+  Stats,
+  Void,
+  // Formatted later (isFormattedLater):
+  SymName,   ///< symname(addr): a kernel address
+  SymData,   ///< symdata(addr): a kernel address
+  KStack,    ///< backtrace(): a kernel stack id
+  UStack,    ///< ubacktrace(): (tgid << 32) | user stack id
+  KStackText, ///< sprint_backtrace(), sprint_stack(bt): a kernel stack id
+  UStackText, ///< sprint_ubacktrace(), sprint_ustack(bt): as UStack
+  USymName,  ///< usymname(addr): an id for (process, address)
+  USymData,  ///< usymdata(addr): the same
+};
+
+/// Whether T is a string that the loader makes when it is printed.
+inline bool isFormattedLater(TypeKind T) { return T >= TypeKind::SymName; }
+/// Whether a value of T prints with %s (a string, or formatted later).
+inline bool printsAsText(TypeKind T) {
+  return T == TypeKind::String || isFormattedLater(T);
+}
 
 //===----------------------------------------------------------------------===//
 // Base

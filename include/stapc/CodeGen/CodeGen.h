@@ -32,6 +32,8 @@ struct CodeGenOptions {
   /// MAXERRORS: runtime errors a session survives (the loader enforces it).
   unsigned MaxErrors = 0;
   unsigned MaxActionInterruptible = 10000;
+  /// MAXBACKTRACE: frames a backtrace keeps (the stack maps' depth).
+  unsigned MaxBacktrace = 20;
   /// HIST_ELISION: empty histogram buckets shown at each end of a run of
   /// empty buckets before the rest become one `~` line (negative: show all).
   int HistElision = 2;

@@ -24,8 +24,14 @@ typedef int64_t stapc_s64;
 #endif
 
 /* Version of the metadata and record format. The loader refuses objects
- * whose version it does not know. */
-#define STAPC_FORMAT_VERSION 1
+ * whose version it does not know. Version 2 added `render` lines: a
+ * printf argument that is a long in the record but prints as text the
+ * loader makes (a symbol, a backtrace); a version 1 loader would misread
+ * it. */
+#define STAPC_FORMAT_VERSION 2
+/* The oldest version a loader still reads. A compiler writes the lowest
+ * version that describes its object: 1 unless it has `render` lines. */
+#define STAPC_FORMAT_VERSION_MIN 1
 
 /* ELF section holding the metadata text (see docs/ObjectFormat.md). It may
  * be an allocated PROGBITS section (what a global array with
@@ -70,6 +76,24 @@ typedef int64_t stapc_s64;
  * by the loader before it runs the probe. Only in objects with write
  * probes. */
 #define STAPC_PROCFS_INPUT_MAP "stapc_procfs_in"
+
+/* Stack trace maps (BPF_MAP_TYPE_STACK_TRACE, key u32 id, value u64
+ * frames, unused frames 0) that backtrace() and ubacktrace() record into;
+ * the loader looks the ids of `render` arguments up in them. */
+#define STAPC_KSTACK_MAP "stapc_kstacks"
+#define STAPC_USTACK_MAP "stapc_ustacks"
+
+/* A ubacktrace() value: the thread group (process) in the high 32 bits,
+ * the stack id in the low 32; negative when no stack was taken (-errno). */
+#define STAPC_USTACK_TGID(v) ((stapc_u32)((stapc_u64)(v) >> 32))
+#define STAPC_USTACK_ID(v) ((stapc_u32)(v))
+
+/* usymname()/usymdata() values are ids of (address, process) pairs:
+ * STAPC_USYM_MAP (hash, key {u64 address, u64 tgid}, value u64 id) gives
+ * each distinct pair one, STAPC_USYM_KEYS_MAP (array, key u32 id, value
+ * the same {address, tgid}) maps it back for the loader. */
+#define STAPC_USYM_MAP "stapc_usyms"
+#define STAPC_USYM_KEYS_MAP "stapc_usym_keys"
 
 /* First word of the metadata text. */
 #define STAPC_META_MAGIC "stapc-meta"

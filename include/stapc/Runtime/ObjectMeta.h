@@ -11,6 +11,7 @@
 
 #include "stapc/Runtime/Formatter.h"
 #include "stapc/Runtime/Histogram.h"
+#include "stapc/Runtime/Symbolizer.h"
 
 #include <cstdint>
 #include <map>
@@ -69,6 +70,9 @@ struct ProbeDecl {
 struct SlotType {
   enum Kind { Long, String, Stats } K = Long;
   uint32_t Size = 8;
+  /// A long that is a formatted-later value (symname, kstack-hex...): shown
+  /// as the text the Symbolizer makes of it.
+  Rendering Render = Rendering::None;
 };
 
 /// A `global` line: a global the script writes but never reads, printed
@@ -103,6 +107,9 @@ struct ObjectMeta {
   std::map<uint32_t, Format> Formats;
   std::map<uint32_t, Format> Errors;
   std::map<uint32_t, HistogramLayout> Histograms;
+  /// `render ID ARG KIND` lines: per format id, the payload arguments that
+  /// are formatted-later longs and how to show them (with %s).
+  std::map<uint32_t, std::vector<std::pair<unsigned, Rendering>>> Renders;
   /// MAXERRORS: the session ends at the error after this many.
   unsigned MaxErrors = 0;
 

@@ -34,6 +34,10 @@ public:
   RecordReader(const ObjectMeta &Meta, std::FILE *Out, std::FILE *Err)
       : Meta(Meta), Out(Out), Err(Err) {}
 
+  /// Renders the formatted-later arguments of printf records (symbols,
+  /// backtraces). Without one they print as their raw numbers.
+  void setSymbolizer(Symbolizer *S) { Sym = S; }
+
   /// Handles one record. Output is buffered until flush().
   void handle(std::span<const char> Record);
   /// Writes buffered output and flushes the stream.
@@ -53,6 +57,12 @@ private:
   void handleError(uint32_t Id, std::span<const char> Record);
   void handleHistogram(uint32_t Id, std::span<const char> Record);
   void malformed(const std::string &Why);
+  /// Decodes a PRINTF record of format Id, rendering its `render`
+  /// arguments into Texts (which the returned views point into).
+  std::optional<std::vector<FormatArg>>
+  decodePrintf(uint32_t Id, const Format &F, std::span<const char> Record,
+               std::vector<std::string> &Texts, std::string &Why);
+  Symbolizer *Sym = nullptr;
 
   const ObjectMeta &Meta;
   std::FILE *Out;

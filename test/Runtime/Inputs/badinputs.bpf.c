@@ -9,7 +9,7 @@ char LICENSE[] SEC("license") = "GPL";
   __attribute__((section(STAPC_META_SECTION), used)) const char stapc_meta[] = text
 
 #if defined(BAD_VERSION)
-META("stapc-meta 2\nprobe b begin 0 \"begin\"\n");
+META("stapc-meta 3\nprobe b begin 0 \"begin\"\n");
 #elif defined(BAD_LINE)
 META("stapc-meta 1\nprobe b begin \"begin\"\n");
 #elif defined(MISSING_PROG)
