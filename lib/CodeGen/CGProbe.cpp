@@ -275,7 +275,8 @@ public:
       return;
     }
     if (const BuiltinInfo *B = lookupBuiltin(E->getName()))
-      if (B->Variadic || B->ID == BuiltinID::Error || B->ID == BuiltinID::Log)
+      if (B->Variadic || B->ID == BuiltinID::Error || B->ID == BuiltinID::Log ||
+          B->ID == BuiltinID::Pid2task) // its walk's state
         Found = true;
   }
   void visitSymbolRef(SymbolRef *E) {

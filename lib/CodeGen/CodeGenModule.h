@@ -72,6 +72,9 @@ public:
   llvm::GlobalVariable *getTargetPidVar() const { return TargetPid; }
   /// STAPC_KPROBE_TWINS_VAR, created on first use.
   llvm::GlobalVariable *getKprobeTwinsVar();
+  /// A `.rodata` s64 (`const volatile`) the loader sets before load,
+  /// created on first use (the time zone variables).
+  llvm::GlobalVariable *getLoaderLongVar(llvm::StringRef Name);
   llvm::GlobalVariable *getSkippedVar() const { return Skipped; }
   llvm::GlobalVariable *getErrorsVar() const { return Errors; }
   /// Record how the loader attaches a probe program (a .stapc.meta line).
