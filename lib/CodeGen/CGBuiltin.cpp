@@ -168,6 +168,8 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
     return emitReturnval(E);
   case BuiltinID::UserMode:
     return emitUserMode();
+  case BuiltinID::Addr:
+    return emitAddr();
   case BuiltinID::TzGmtoff:
     return B.CreateLoad(I64, CGM.getLoaderLongVar(STAPC_TZ_GMTOFF_VAR), true,
                         "tz_gmtoff");

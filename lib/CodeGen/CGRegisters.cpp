@@ -27,7 +27,8 @@ namespace {
 // Offsets in x86-64's struct pt_regs (arch/x86/include/uapi/asm/ptrace.h).
 constexpr unsigned UserArgOffsets[] = {112 /*di*/, 104 /*si*/, 96 /*dx*/,
                                        88 /*cx*/,  72 /*r8*/,  64 /*r9*/};
-constexpr unsigned AxOffset = 80, CsOffset = 136, SpOffset = 152;
+constexpr unsigned AxOffset = 80, IpOffset = 128, CsOffset = 136,
+                   SpOffset = 152;
 constexpr unsigned MaxSyscallArgs = 6;
 
 /// How int_arg() & co narrow the 64-bit register: bits kept, and whether
@@ -203,4 +204,15 @@ Value *ProbeEmitter::emitUserMode() {
   Value *Cs = contextRegister(CsOffset, "cs");
   return B.CreateZExt(B.CreateICmpEQ(B.CreateAnd(Cs, 3), B.getInt64(3)),
                       B.getInt64Ty(), "user_mode");
+}
+
+/// addr(): the instruction pointer of the probe's registers: where a
+/// timer or perf event interrupted (kernel or user), the probed user
+/// instruction of a uprobe. Other probes have no registers (trampolines
+/// and tracepoints get none; the kprobe twins hand on the arguments only):
+/// 0, as stap returns for probe types without registers.
+Value *ProbeEmitter::emitAddr() {
+  if (Probe.Kind != ProbeKind::Timer && Probe.Kind != ProbeKind::Uprobe)
+    return B.getInt64(0);
+  return contextRegister(IpOffset, "ip");
 }

@@ -257,6 +257,7 @@ public:
   llvm::Value *registerArgByValue(llvm::Value *N, SMLoc Loc, llvm::StringRef Fn);
   llvm::Value *emitReturnval(FunctionCall *E);
   llvm::Value *emitUserMode();
+  llvm::Value *emitAddr();
   llvm::Value *contextRegister(unsigned Offset, const llvm::Twine &Name);
   // CGPid2Task.cpp
   llvm::Value *emitPid2Task(FunctionCall *E);
