@@ -36,8 +36,10 @@ import tempfile
 INFEASIBLE = [
     (r"embedded C", "embedded C (`%{ %}`, guru mode)"),
     (r"cannot write to kernel data", "writes kernel memory (guru mode)"),
-    (r"semantic error: cannot open '", "a process(\"PATH\") that does not "
-     "exist on this machine"),
+    (r"semantic error: (cannot open|no file matches) '", "a process(\"PATH\") "
+     "that does not exist on this machine"),
+    (r"no function matches '[^']*' in '/", "a function this machine's "
+     "version of a process(\"PATH\") binary lacks"),
     (r"need(s)? DWARF|debuginfo", "needs DWARF (`.statement`, `.label`, `fn@file.c`)"),
 ]
 # Errors about a kernel symbol; infeasible when the 6.1 BTF lacks it too.
