@@ -241,7 +241,10 @@ def compile_script(args, path, inv, obj, btf=None):
 
 
 def describe(inv):
-    return " ".join(shlex.quote(w) for w in inv.options + inv.target + inv.args)
+    """The options and arguments, with our pid shown as the meta's `$$`."""
+    pid = str(os.getpid())
+    return " ".join("$$" if w == pid else shlex.quote(w)
+                    for w in inv.options + inv.target + inv.args)
 
 
 def check(path, args, tmpdir, commands):
