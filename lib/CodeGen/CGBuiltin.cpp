@@ -172,6 +172,41 @@ Value *ProbeEmitter::emitBuiltin(FunctionCall *E, BuiltinID ID) {
   case BuiltinID::ProcfsAppend:
   case BuiltinID::ProcfsValue:
     return emitProcfsValue(E, ID);
+  case BuiltinID::IntArg:
+  case BuiltinID::UintArg:
+  case BuiltinID::LongArg:
+  case BuiltinID::UlongArg:
+  case BuiltinID::LonglongArg:
+  case BuiltinID::UlonglongArg:
+  case BuiltinID::PointerArg:
+  case BuiltinID::S32Arg:
+  case BuiltinID::U32Arg:
+  case BuiltinID::S64Arg:
+  case BuiltinID::U64Arg:
+    return emitRegisterArg(E, ID);
+  case BuiltinID::Asmlinkage:
+    // i386's regparm(0) functions; x86-64 has one calling convention.
+    return B.getInt64(0);
+  case BuiltinID::Returnval:
+    return emitReturnval(E);
+  case BuiltinID::UserMode:
+    return emitUserMode();
+  case BuiltinID::Addr:
+    return emitAddr();
+  case BuiltinID::TzGmtoff:
+    return B.CreateLoad(I64, CGM.getLoaderLongVar(STAPC_TZ_GMTOFF_VAR), true,
+                        "tz_gmtoff");
+  case BuiltinID::TzName: {
+    // Up to 8 bytes of name, NUL-padded by the loader; the slot adds a NUL.
+    Value *Slot = allocStringSlot();
+    B.CreateStore(B.CreateLoad(I64, CGM.getLoaderLongVar(STAPC_TZ_NAME_VAR),
+                               true, "tz_name"),
+                  Slot);
+    B.CreateStore(B.getInt8(0), B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Slot, 8));
+    return Slot;
+  }
+  case BuiltinID::Pid2task:
+    return emitPid2Task(E);
   case BuiltinID::NumBuiltins:
     break;
   }

@@ -280,7 +280,8 @@ public:
     }
     if (const BuiltinInfo *B = lookupBuiltin(E->getName()))
       if (B->Variadic || B->ID == BuiltinID::Error ||
-          B->ID == BuiltinID::Log || ProbeEmitter::printsSymbols(B->ID))
+          B->ID == BuiltinID::Log || ProbeEmitter::printsSymbols(B->ID) ||
+          B->ID == BuiltinID::Pid2task) // its walk's state
         Found = true;
   }
   void visitSymbolRef(SymbolRef *E) {

@@ -89,7 +89,10 @@ Value *StringFuncs::substr(Value *S, Value *Start, Value *Len) {
                         Size);
   B.createHelperCall(BPFHelper::ProbeReadKernelStr, B.getInt64Ty(),
                      {Dst, B.CreateTrunc(Size, B.getInt32Ty()),
-                      byteAt(T, Start)},
+                      // LLVM drops the mask, knowing 0 <= Start < SLen;
+                      // the verifier may not (a bound learnt from
+                      // comparing two registers), so hide Start first.
+                      byteAt(T, B.createOpaque(Start))},
                      "substr");
   B.CreateBr(Done);
   B.SetInsertPoint(Done);

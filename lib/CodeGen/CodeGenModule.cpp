@@ -216,6 +216,14 @@ GlobalVariable *CodeGenModule::getKprobeTwinsVar() {
   return KprobeTwins;
 }
 
+GlobalVariable *CodeGenModule::getLoaderLongVar(StringRef Name) {
+  if (GlobalVariable *G = M->getNamedGlobal(Name))
+    return G;
+  return createDataVar(Name, Type::getInt64Ty(Ctx),
+                       ConstantInt::get(Type::getInt64Ty(Ctx), 0), ".rodata",
+                       getLongDI(), true);
+}
+
 void CodeGenModule::finishScratchMap() {
   unsigned Size = alignTo8(ScratchSize);
   // Re-create the map definition with the final value type and move the

@@ -76,6 +76,10 @@ public:
   /// STAPC_PROCFS_INPUT_MAP (the text a procfs write probe gets), created
   /// on first use (CGProcfs.cpp).
   llvm::GlobalVariable *getProcfsInputMap();
+
+  /// A `.rodata` s64 (`const volatile`) the loader sets before load,
+  /// created on first use (the time zone variables).
+  llvm::GlobalVariable *getLoaderLongVar(llvm::StringRef Name);
   llvm::GlobalVariable *getSkippedVar() const { return Skipped; }
   llvm::GlobalVariable *getErrorsVar() const { return Errors; }
   /// Record how the loader attaches a probe program (a .stapc.meta line).

@@ -265,6 +265,17 @@ public:
   llvm::Value *emitUserSymbolId(llvm::Value *Addr, SMLoc Loc);
   Home KernelStackHome, UserStackHome;
 
+  // CGRegisters.cpp: int_arg() & co, returnval(), user_mode().
+  llvm::Value *emitRegisterArg(FunctionCall *E, BuiltinID ID);
+  llvm::Value *registerArg(unsigned I, SMLoc Loc, llvm::StringRef Fn);
+  llvm::Value *registerArgByValue(llvm::Value *N, SMLoc Loc, llvm::StringRef Fn);
+  llvm::Value *emitReturnval(FunctionCall *E);
+  llvm::Value *emitUserMode();
+  llvm::Value *emitAddr();
+  llvm::Value *contextRegister(unsigned Offset, const llvm::Twine &Name);
+  // CGPid2Task.cpp
+  llvm::Value *emitPid2Task(FunctionCall *E);
+
   // CGRegex.cpp: `=~`, `!~`, matched(), matched_str(), ngroups().
   llvm::Value *emitRegexMatch(BinaryExpr *E);
   llvm::Value *emitMatchResult(FunctionCall *E, BuiltinID ID);

@@ -6,6 +6,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <cstring>
+#include <ctime>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <vector>
@@ -67,6 +68,20 @@ bool setRodataInteger(bpf_object *Obj, const char *Var, int64_t V, std::string &
     std::memcpy(Data + L->Offset, &V32, 4);
   }
   return true;
+}
+
+/// tz_gmtoff() and tz_name(): the local time zone now, as staprun passes
+/// it at startup (a later change of daylight saving time is not seen).
+bool setTimeZoneGlobals(bpf_object *O, std::string &Err) {
+  time_t Now = time(nullptr);
+  struct tm Local;
+  if (!localtime_r(&Now, &Local))
+    return true; // the BPF side reads UTC
+  int64_t Name = 0;
+  if (Local.tm_zone)
+    std::memcpy(&Name, Local.tm_zone, strnlen(Local.tm_zone, sizeof Name));
+  return setRodataInteger(O, STAPC_TZ_GMTOFF_VAR, -Local.tm_gmtoff, Err) &&
+         setRodataInteger(O, STAPC_TZ_NAME_VAR, Name, Err);
 }
 
 BssGlobals::~BssGlobals() {

@@ -36,6 +36,10 @@ std::optional<GlobalLocation> findGlobal(bpf_object *Obj, const char *Section,
 /// Absent variable: nothing to do, returns true.
 bool setRodataInteger(bpf_object *Obj, const char *Var, int64_t V, std::string &Err);
 
+/// Before load: the local time zone's offset and name for tz_gmtoff() and
+/// tz_name() (docs/ObjectFormat.md, section 5).
+bool setTimeZoneGlobals(bpf_object *Obj, std::string &Err);
+
 /// After load: live access to .bss globals through an mmap of the .bss map
 /// (falling back to map lookups/updates where mmap is not possible).
 class BssGlobals {

@@ -180,10 +180,12 @@ bool Session::openObject() {
       return fail(Err);
     Target = Child.pid();
   }
-  if (!setRodataInteger(O, STAPC_TARGET_PID_VAR, Target, Err))
+  if (!setRodataInteger(O, STAPC_TARGET_PID_VAR, Target, Err) ||
+      !setTimeZoneGlobals(O, Err))
     return fail(Err);
   return true;
 }
+
 
 bool Session::load() {
   takeLibbpfLog();

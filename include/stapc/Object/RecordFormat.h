@@ -95,6 +95,12 @@ typedef int64_t stapc_s64;
 #define STAPC_USYM_MAP "stapc_usyms"
 #define STAPC_USYM_KEYS_MAP "stapc_usym_keys"
 
+/* Globals (s64, in .rodata) the loader sets before load, as staprun passes
+ * them at startup: the local time zone's offset in seconds west of UTC,
+ * and its abbreviation ("CET"), at most 8 bytes, NUL-padded. */
+#define STAPC_TZ_GMTOFF_VAR "stapc_tz_gmtoff"
+#define STAPC_TZ_NAME_VAR "stapc_tz_name"
+
 /* First word of the metadata text. */
 #define STAPC_META_MAGIC "stapc-meta"
 
